@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Futuswarm.Protocol;
+
+namespace Futuswarm.Cluster.Config;
+
+/// <summary>The node-level settings the manager daemon starts with (managerd.json, written by LocalCluster or bootstrap).</summary>
+public sealed record DaemonConfig
+{
+    public required string ClusterName { get; init; }
+    /// <summary>Services answer at &lt;svc&gt;.&lt;BaseDomain&gt;.</summary>
+    public required string BaseDomain { get; init; }
+    /// <summary>How users reach the edge, for the URLs the daemon reports: "http://{0}:8080" style suffix handled by PublicPort.</summary>
+    public string PublicScheme { get; init; } = "https";
+    public int? PublicPort { get; init; }
+    public required string DockerSocket { get; init; }
+    public required string StateDirectory { get; init; }
+    public required string SocketPath { get; init; }
+    /// <summary>The SSH login user whose relay may talk to the daemon; the socket gets its group.</summary>
+    public required string RelayUser { get; init; }
+    /// <summary>The group of the AuthorizedKeysCommand user, which may read acl.json.</summary>
+    public string? KeysGroup { get; init; }
+    public string Network { get; init; } = "futuswarm";
+    public required EdgeConfig Edge { get; init; }
+    /// <summary>Swarm placement constraints for tenant services (e.g. node.role==worker on AWS).</summary>
+    public List<string> PlacementConstraints { get; init; } = [];
+
+    public static DaemonConfig Load(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<DaemonConfig>(File.ReadAllBytes(path), Wire.Json)
+                ?? throw new FswException(ErrorCodes.StateCorrupt, $"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new FswException(ErrorCodes.StateCorrupt, $"{path} is not a valid daemon configuration: {e.Message}");
+        }
+    }
+
+    public string UrlOf(string service) =>
+        $"{PublicScheme}://{service}.{BaseDomain}{(PublicPort is { } p && !(PublicScheme == "https" && p == 443) && !(PublicScheme == "http" && p == 80) ? ":" + p : "")}/";
+}
+
+public sealed record EdgeConfig
+{
+    public required string Image { get; init; }
+    public required int PublishedPort { get; init; }
+    /// <summary>Host directory mounted into the proxy: its admin socket and its saved configuration.</summary>
+    public required string StateDirectory { get; init; }
+    public List<string> PlacementConstraints { get; init; } = ["node.role==manager"];
+}

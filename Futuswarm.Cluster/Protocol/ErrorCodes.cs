@@ -1,0 +1,66 @@
+namespace Futuswarm.Protocol;
+
+/// <summary>
+/// Every coded error of Futuswarm, one family per layer (DESIGN.md section 10).
+/// docs/errors.md lists the same codes with their fixes; a unit test keeps the two in step.
+/// This file is compiled into both the task assembly and the cluster side.
+/// </summary>
+public static class ErrorCodes
+{
+    // FSW0xxx: target checks in Sdk.targets and the tasks' own parameter checks.
+    public const string NoClusterSelected = "FSW0001";
+    public const string ProfileNotFound = "FSW0002";
+    public const string SelfContainedNotSupported = "FSW0003";
+    public const string MSBuildRuntimeNotSupported = "FSW0004";
+    public const string MultiTargetNotSupported = "FSW0005";
+    public const string ProfileInvalid = "FSW0006";
+    public const string ContentKeyFailed = "FSW0007";
+
+    // FSW1xxx: transport (SSH, host key, protocol, registry).
+    public const string HostKeyUnknown = "FSW1001";
+    public const string HostKeyChanged = "FSW1002";
+    public const string KeyRefused = "FSW1003";
+    public const string ManagerUnreachable = "FSW1004";
+    public const string ProtocolMismatch = "FSW1005";
+    public const string SshNotFound = "FSW1006";
+    public const string NoResult = "FSW1007";
+    public const string TransportFailed = "FSW1008";
+
+    // FSW2xxx: input validation.
+    public const string InvalidServiceName = "FSW2001";
+    public const string InvalidPort = "FSW2002";
+    public const string InvalidReplicas = "FSW2003";
+    public const string InvalidHealthCheckPath = "FSW2004";
+    public const string InvalidEnvironmentVariable = "FSW2005";
+    public const string InvalidDeployTimeout = "FSW2006";
+    public const string MalformedRequest = "FSW2007";
+    public const string UnknownVerb = "FSW2008";
+    public const string CustomDomainsNotSupported = "FSW2009";
+    public const string AccessNotSupported = "FSW2010";
+    public const string InvalidImage = "FSW2011";
+    public const string ServiceNotFound = "FSW2012";
+    public const string ReservedServiceName = "FSW2013";
+
+    // FSW3xxx: authorization.
+    public const string NotOwner = "FSW3001";
+    public const string UnknownIdentity = "FSW3002";
+
+    // FSW4xxx: rollout.
+    public const string RolloutFailed = "FSW4001";
+    public const string RolloutTimedOut = "FSW4002";
+    public const string FirstDeployFailed = "FSW4003";
+    public const string RollbackFailed = "FSW4004";
+    public const string ConcurrentChange = "FSW4005";
+    public const string EngineError = "FSW4006";
+
+    // FSW5xxx: state, secrets, databases.
+    public const string StoreFailed = "FSW5001";
+    public const string StateCorrupt = "FSW5002";
+
+    // FSW6xxx: provisioning and the local cluster.
+    public const string PortsTaken = "FSW6001";
+    public const string EngineInForeignSwarm = "FSW6002";
+    public const string PackageInstallFailed = "FSW6003";
+    public const string ClusterStepFailed = "FSW6004";
+    public const string InvalidUserOption = "FSW6005";
+}

@@ -1,0 +1,76 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Futuswarm.Protocol;
+
+/// <summary>Input rules shared by the tasks (early, friendly) and the manager (authoritative).</summary>
+public static partial class Validation
+{
+    public const int MaxServiceNameLength = 40;
+    public const int MinDeployTimeoutSeconds = 30;
+    public const int MaxDeployTimeoutSeconds = 3600;
+    public const int MaxReplicas = 50;
+    public const string ReservedPrefix = "futuswarm";
+
+    [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.]*$")]
+    private static partial Regex EnvName();
+
+    /// <summary>Null when valid, else the reason. Names become DNS labels under the base domain and swarm names.</summary>
+    public static string? CheckServiceName(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return "it is empty";
+        if (name.Length > MaxServiceNameLength) return $"it is longer than {MaxServiceNameLength} characters";
+        if (!DnsLabel().IsMatch(name)) return "it must be a DNS label: lower-case letters, digits and '-', starting with a letter, not ending with '-'";
+        if (name.StartsWith(ReservedPrefix, StringComparison.Ordinal)) return $"names starting with '{ReservedPrefix}' are reserved for the cluster's own services";
+        return null;
+    }
+
+    /// <summary>The default service name for a project: lower-case, other characters to '-', made a valid label.</summary>
+    public static string ToServiceName(string projectName)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in projectName.ToLowerInvariant())
+            sb.Append(c is >= 'a' and <= 'z' or >= '0' and <= '9' ? c : '-');
+        var s = Regex.Replace(sb.ToString(), "-+", "-").Trim('-');
+        while (s.Length > 0 && !char.IsAsciiLetterLower(s[0])) s = s[1..];
+        if (s.Length > MaxServiceNameLength) s = s[..MaxServiceNameLength].TrimEnd('-');
+        return s;
+    }
+
+    public static string? CheckPort(int? port) =>
+        port is null or (>= 1 and <= 65535) ? null : "it must be between 1 and 65535, or 'none' for a service without a route";
+
+    public static string? CheckReplicas(int replicas) =>
+        replicas is >= 1 and <= MaxReplicas ? null : $"it must be between 1 and {MaxReplicas}";
+
+    public static string? CheckHealthCheckPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path[0] != '/') return "it must start with '/'";
+        if (path.Length > 200) return "it is longer than 200 characters";
+        foreach (var c in path)
+            if (c <= ' ' || c > '~' || c is '"' or '\\' or '#') return $"it contains the character '{c}'; use a plain URL path";
+        return null;
+    }
+
+    public static string? CheckEnvironmentVariable(string name, string value)
+    {
+        if (!EnvName().IsMatch(name) || name.Length > 200) return $"'{name}' is not a valid variable name (letters, digits, '_' and '.', not starting with a digit)";
+        if (value.Contains('\0')) return $"the value of '{name}' contains a NUL character";
+        if (value.Length > 32 * 1024) return $"the value of '{name}' is longer than 32 KB";
+        if (name.StartsWith("FUTUSWARM_", StringComparison.Ordinal)) return $"'{name}': names starting with FUTUSWARM_ are set by the cluster";
+        return null;
+    }
+
+    public static string? CheckDeployTimeout(int seconds) =>
+        seconds is >= MinDeployTimeoutSeconds and <= MaxDeployTimeoutSeconds ? null : $"it must be between {MinDeployTimeoutSeconds} and {MaxDeployTimeoutSeconds} seconds";
+
+    [GeneratedRegex("^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+@sha256:[a-f0-9]{64}$")]
+    private static partial Regex DigestReference();
+
+    /// <summary>Images are deployed by digest only, so what runs is exactly what was pushed.</summary>
+    public static string? CheckImageReference(string image) =>
+        DigestReference().IsMatch(image) ? null : "it must be a reference by digest: registry/repository@sha256:<64 hex>";
+}

@@ -1,0 +1,23 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Futuswarm.Protocol;
+
+namespace Futuswarm.Cluster.Swarm;
+
+/// <summary>
+/// Decides whether a deploy changes the service: a hash of the image and the settings that go into the spec.
+/// Bump <see cref="BuilderVersion"/> when <see cref="ServiceSpecBuilder"/> changes what it makes from the same input.
+/// </summary>
+public static class SpecHash
+{
+    public const int BuilderVersion = 1;
+
+    public static string Compute(string image, ServiceSettings settings)
+    {
+        var doc = JsonSerializer.SerializeToUtf8Bytes(new { v = BuilderVersion, image, settings }, Wire.Json);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(doc));
+    }
+
+    /// <summary>What makes a task, without the replica count: scaling must not restart tasks.</summary>
+    public static string Template(string image, ServiceSettings settings) => Compute(image, settings with { Replicas = 1 });
+}
