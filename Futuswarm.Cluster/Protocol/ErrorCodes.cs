@@ -60,7 +60,12 @@ public static class ErrorCodes
     // FSW6xxx: provisioning and the local cluster.
     public const string PortsTaken = "FSW6001";
     public const string EngineInForeignSwarm = "FSW6002";
-    public const string PackageInstallFailed = "FSW6003";
-    public const string ClusterStepFailed = "FSW6004";
-    public const string InvalidUserOption = "FSW6005";
+    public const string NotRoot = "FSW6003";
+    public const string ManagerStepFailed = "FSW6004";
+    public const string EngineStepFailed = "FSW6005";
+    public const string ImageBuildFailed = "FSW6006";
+    public const string PackageInstallFailed = "FSW6007";
+    public const string EngineNotFound = "FSW6008";
+    public const string InvalidClusterOption = "FSW6009";
+    public const string LocalClusterBusy = "FSW6010";
 }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Futuswarm.Cluster.State;
 
 /// <summary>The few libc calls .NET has no API for.</summary>
-internal static partial class Native
+public static partial class Native
 {
     [LibraryImport("libc", EntryPoint = "chown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int chown(string path, int owner, int group);

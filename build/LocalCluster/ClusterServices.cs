@@ -1,0 +1,30 @@
+using Futuswarm.Build.Framework;
+
+namespace Futuswarm.Build.LocalCluster;
+
+/// <summary>
+/// The manager half of the local cluster: the daemon, the API sshd in front of it, the ACL's first keys
+/// and the developers' profile. Each step checks, then acts, so a re-run changes nothing.
+/// </summary>
+static class ClusterServices
+{
+    public static async Task EnsureAsync(LocalInfra infra, LocalClusterSettings s, ILog log, CancellationToken ct)
+    {
+        var layout = new ManagerLayout(s.Root);
+        await ManagerUsers.EnsureAsync(log, ct);
+        var binariesChanged = await ManagerBinaries.InstallAsync(layout, log, ct);
+        var adminKey = await AdminKey.ResolveAsync(s, log, ct);
+        await LocalAcl.SeedAsync(layout, adminKey.PublicKey, s.Users, log, ct);
+        await ManagerDaemonProcess.EnsureAsync(layout, infra, s, binariesChanged, log, ct);
+        var hostKey = await ApiSshd.EnsureAsync(layout, log, ct);
+        var profile = await LocalProfile.WriteAsync(infra, hostKey, adminKey, log);
+        await ApiSshd.CheckAsync(profile, log, ct);
+    }
+
+    public static async Task DownAsync(LocalClusterSettings s, ILog log)
+    {
+        var layout = new ManagerLayout(s.Root);
+        await ApiSshd.StopAsync(layout, log);
+        await ManagerDaemonProcess.StopAsync(layout, log);
+    }
+}

@@ -1,0 +1,48 @@
+namespace Futuswarm.IntegrationTests;
+
+/// <summary>An image that never gets healthy: a coded error within the bound, and the previous digest keeps answering.</summary>
+public sealed class FailedRolloutTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly AppProject _app = new(TestCluster.NewServiceName("broken"));
+
+    [Fact]
+    public async Task Never_healthy_update_rolls_back_and_the_previous_digest_keeps_serving()
+    {
+        var good = await Dotnet.DeployAsync(_app.ProjectFile);
+        Assert.True(good.ExitCode == 0, good.Output);
+        var goodImage = (await SwarmService.InspectAsync(_app.ServiceName))!.Spec.TaskTemplate.ContainerSpec.Image;
+        Assert.Equal(200, (await Edge.WaitForAsync(_app.ServiceName, _ => true)).Status);
+
+        _app.BreakHealth();
+        _app.SetAnswerSuffix(" broken");
+        var bad = await Dotnet.DeployAsync(_app.ProjectFile, "-p:SwarmDeployTimeout=60");
+        output.WriteLine($"failed rollout reported after {bad.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine(bad.Output);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Matches("error FSW400[12]", bad.Output);
+        Assert.Contains("keeps serving", bad.Output);
+
+        var service = (await SwarmService.InspectAsync(_app.ServiceName))!;
+        Assert.Equal(goodImage, service.Spec.TaskTemplate.ContainerSpec.Image);
+        var answer = await Edge.GetServiceAsync(_app.ServiceName);
+        Assert.Equal(200, answer.Status);
+        Assert.DoesNotContain("broken", answer.Body);
+    }
+
+    [Fact]
+    public async Task Never_healthy_first_deploy_is_FSW4003_and_removes_the_service()
+    {
+        _app.BreakHealth();
+        var bad = await Dotnet.DeployAsync(_app.ProjectFile, "-p:SwarmDeployTimeout=60");
+        output.WriteLine(bad.Output);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("error FSW4003", bad.Output);
+        Assert.Null(await SwarmService.InspectAsync(_app.ServiceName));
+    }
+
+    public void Dispose()
+    {
+        SwarmService.RemoveAsync(_app.ServiceName).GetAwaiter().GetResult();
+        _app.Dispose();
+    }
+}
