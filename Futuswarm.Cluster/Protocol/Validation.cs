@@ -28,12 +28,18 @@ public static partial class Validation
         return null;
     }
 
-    /// <summary>The default service name for a project: lower-case, other characters to '-', made a valid label.</summary>
+    /// <summary>The default service name for a project: words of PascalCase split by '-', lower-case, other characters to '-', made a valid label.</summary>
     public static string ToServiceName(string projectName)
     {
         var sb = new StringBuilder();
-        foreach (var c in projectName.ToLowerInvariant())
+        for (var i = 0; i < projectName.Length; i++)
+        {
+            var c = projectName[i];
+            if (char.IsAsciiLetterUpper(c) && i > 0 && (char.IsAsciiLetterLower(projectName[i - 1]) || char.IsAsciiDigit(projectName[i - 1])))
+                sb.Append('-');
+            c = char.ToLowerInvariant(c);
             sb.Append(c is >= 'a' and <= 'z' or >= '0' and <= '9' ? c : '-');
+        }
         var s = Regex.Replace(sb.ToString(), "-+", "-").Trim('-');
         while (s.Length > 0 && !char.IsAsciiLetterLower(s[0])) s = s[1..];
         if (s.Length > MaxServiceNameLength) s = s[..MaxServiceNameLength].TrimEnd('-');

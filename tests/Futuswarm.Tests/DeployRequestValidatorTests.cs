@@ -133,3 +133,28 @@ public class DeployRequestValidatorTests
         DeployRequestValidator.CheckServiceName("hello-swarm");
     }
 }
+
+public class DeployRequestValidatorNewlineTests
+{
+    private const string Image = "localhost:5000/hello-swarm@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    [Fact]
+    public void ServiceNameWithTrailingNewlineIsRefusedByTheManager()
+    {
+        // JSON carries "\n" happily: {"service":"app\n",...}
+        var json = $$$"""{"protocol":1,"service":"app\n","image":"{{{Image}}}","contentKey":"k","spec":{"port":8080}}""";
+        var request = System.Text.Json.JsonSerializer.Deserialize<DeployRequest>(json, Wire.Json)!;
+        Assert.Equal("app\n", request.Service);
+        Assert.Equal("FSW2001", Assert.Throws<FswException>(() => DeployRequestValidator.Validate(request)).Code);
+    }
+
+    [Fact]
+    public void ImageWithTrailingNewlineIsRefusedByTheManager()
+    {
+        var request = new DeployRequest
+        {
+            Protocol = 1, Service = "app", Image = Image + "\n", ContentKey = "k", Spec = new ServiceSettings { Port = 8080 },
+        };
+        Assert.Equal("FSW2011", Assert.Throws<FswException>(() => DeployRequestValidator.Validate(request)).Code);
+    }
+}

@@ -96,7 +96,7 @@ public class ServiceSpecBuilderTests
     {
         var env = Build().TaskTemplate.ContainerSpec.Env;
         Assert.Equal(
-            new[] { "A_B=x=y", "ASPNETCORE_FORWARDEDHEADERS_ENABLED=true", "ASPNETCORE_HTTP_PORTS=8080", "HELLO=world" },
+            new[] { "A_B=x=y", "ASPNETCORE_FORWARDEDHEADERS_ENABLED=true", "ASPNETCORE_HTTP_PORTS=8080", "HELLO=world" }.Order(StringComparer.Ordinal),
             env.Order(StringComparer.Ordinal));
     }
 
@@ -104,7 +104,7 @@ public class ServiceSpecBuilderTests
     public void WorkerEnvironmentIsOnlyTheUsersVariables()
     {
         var env = Build(Settings(port: null)).TaskTemplate.ContainerSpec.Env;
-        Assert.Equal(new[] { "A_B=x=y", "HELLO=world" }, env.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "A_B=x=y", "HELLO=world" }.Order(StringComparer.Ordinal), env.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(env, e => e.StartsWith("ASPNETCORE_", StringComparison.Ordinal));
     }
 
