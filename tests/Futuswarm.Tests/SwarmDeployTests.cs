@@ -218,15 +218,8 @@ public sealed class SwarmDeployTests
     public void SshExitsBeforeReadingTheRequest()
     {
         // A script that does not read stdin at all: writing the request must not crash the task.
-        using var dir = new TempDirectory();
-        var script = dir.File("ssh", "#!/bin/sh\necho 'ssh: connect to host 127.0.0.1 port 2299: Connection refused' >&2\nexit 255\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var task = new SwarmDeploy
-        {
-            BuildEngine = _engine, SshPath = script, Manager = "127.0.0.1:2299", User = "u", KnownHostsFile = "/k", HostKeyAlias = "a",
-            ServiceName = "svc", ContentKey = "k", Port = "8080",
-        };
-        Assert.False(task.Execute());
+        using var ssh = new FakeSsh("echo 'ssh: connect to host 127.0.0.1 port 2299: Connection refused' >&2\nexit 255", readStdin: false);
+        Assert.False(Task(ssh).Execute());
         Assert.Equal("FSW1004", _engine.SingleError().Code);
     }
 
@@ -256,6 +249,16 @@ public sealed class SwarmDeployTests
         var error = _engine.SingleError();
         Assert.Equal("FSW1005", error.Code);
         Assert.Contains("Welcome to Ubuntu", error.Message);
+    }
+
+    [Fact(Skip = "bug: SwarmDeploy.BuildRequest uses ToDictionary, which throws ArgumentException on two SwarmEnvironmentVariable items with one name; the task crashes (MSB4018) instead of a coded error or last-wins")]
+    public void DuplicateEnvironmentVariableDoesNotCrashTheTask()
+    {
+        using var ssh = FakeSsh.Printing(Deployed);
+        var task = Task(ssh);
+        task.EnvironmentVariables = [Env("HELLO", "a"), Env("HELLO", "b")];
+        var thrown = Record.Exception(() => task.Execute());
+        Assert.Null(thrown);
     }
 
     [Fact]

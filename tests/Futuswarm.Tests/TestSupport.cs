@@ -88,15 +88,18 @@ internal sealed class FakeSsh : IDisposable
     public string ArgvFile => System.IO.Path.Combine(_dir.Path, "argv");
     public string StdinFile => System.IO.Path.Combine(_dir.Path, "stdin");
 
-    public FakeSsh(string body)
+    /// <param name="body">shell lines run after the recording</param>
+    /// <param name="readStdin">false: the script never reads its stdin (like ssh failing before the session)</param>
+    public FakeSsh(string body, bool readStdin = true)
     {
         ScriptPath = System.IO.Path.Combine(_dir.Path, "ssh");
         var script = "#!/bin/sh\n"
             + $"for a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{ArgvFile}'\n"
-            + $"cat > '{StdinFile}'\n"
+            + (readStdin ? $"cat > '{StdinFile}'\n" : "")
             + body.ReplaceLineEndings("\n") + "\n";
         File.WriteAllText(ScriptPath, script);
-        File.SetUnixFileMode(ScriptPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(ScriptPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>A script that prints these lines on stdout and exits 0.</summary>
