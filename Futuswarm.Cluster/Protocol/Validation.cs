@@ -12,10 +12,10 @@ public static partial class Validation
     public const int MaxReplicas = 50;
     public const string ReservedPrefix = "futuswarm";
 
-    [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$")]
+    [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?\\z")]
     private static partial Regex DnsLabel();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.]*$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.]*\\z")]
     private static partial Regex EnvName();
 
     /// <summary>Null when valid, else the reason. Names become DNS labels under the base domain and swarm names.</summary>
@@ -73,7 +73,7 @@ public static partial class Validation
     public static string? CheckDeployTimeout(int seconds) =>
         seconds is >= MinDeployTimeoutSeconds and <= MaxDeployTimeoutSeconds ? null : $"it must be between {MinDeployTimeoutSeconds} and {MaxDeployTimeoutSeconds} seconds";
 
-    [GeneratedRegex("^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+@sha256:[a-f0-9]{64}$")]
+    [GeneratedRegex("^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+@sha256:[a-f0-9]{64}\\z")]
     private static partial Regex DigestReference();
 
     /// <summary>Images are deployed by digest only, so what runs is exactly what was pushed.</summary>

@@ -14,7 +14,9 @@ public static class SpecHash
 
     public static string Compute(string image, ServiceSettings settings)
     {
-        var doc = JsonSerializer.SerializeToUtf8Bytes(new { v = BuilderVersion, image, settings }, Wire.Json);
+        // Ordinal order whatever comparer the dictionary came with (JSON gives it the culture's).
+        var canonical = settings with { Environment = new SortedDictionary<string, string>(settings.Environment, StringComparer.Ordinal) };
+        var doc = JsonSerializer.SerializeToUtf8Bytes(new { v = BuilderVersion, image, settings = canonical }, Wire.Json);
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(doc));
     }
 

@@ -60,7 +60,11 @@ public sealed partial class RegistryDigestClient(HttpMessageHandler? handler = n
             registry = "registry-1.docker.io";
             repository = image.Contains('/') ? image : "library/" + image;
         }
-        if (registry == "docker.io") registry = "registry-1.docker.io";
+        if (registry is "docker.io" or "index.docker.io")
+        {
+            registry = "registry-1.docker.io";
+            if (!repository.Contains('/')) repository = "library/" + repository; // official images
+        }
         return (registry, repository, reference);
     }
 

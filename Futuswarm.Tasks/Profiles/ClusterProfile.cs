@@ -36,6 +36,7 @@ public sealed record ClusterProfile
 
     public static ClusterProfile Load(string directory, string name)
     {
+        directory = Path.GetFullPath(directory);
         var path = Path.Combine(directory, name + ".json");
         if (!File.Exists(path))
         {

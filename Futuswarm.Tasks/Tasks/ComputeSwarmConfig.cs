@@ -95,6 +95,8 @@ public sealed class ComputeSwarmConfig : FswTask
     private void ResolveSettings()
     {
         var service = string.IsNullOrEmpty(ServiceName) ? Validation.ToServiceName(ProjectName) : ServiceName;
+        if (service.StartsWith(Validation.ReservedPrefix, StringComparison.Ordinal))
+            throw new FswException(ErrorCodes.ReservedServiceName, $"SwarmServiceName '{service}' is reserved for the cluster's own services. Set SwarmServiceName to another name.");
         if (Validation.CheckServiceName(service) is { } nameError)
             throw new FswException(ErrorCodes.InvalidServiceName, $"SwarmServiceName '{service}' is not valid: {nameError}. Set SwarmServiceName to a valid name.");
         ResolvedServiceName = service;
@@ -127,6 +129,9 @@ public sealed class ComputeSwarmConfig : FswTask
         foreach (var item in EnvironmentVariables)
             if (Validation.CheckEnvironmentVariable(item.ItemSpec, item.GetMetadata("Value")) is { } envError)
                 throw new FswException(ErrorCodes.InvalidEnvironmentVariable, $"SwarmEnvironmentVariable is not valid: {envError}.");
+        if (EnvironmentVariables.GroupBy(i => i.ItemSpec, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+            throw new FswException(ErrorCodes.InvalidEnvironmentVariable,
+                $"SwarmEnvironmentVariable '{duplicate.Key}' is given {duplicate.Count()} times (values may come from Directory.Build.props too). Keep one, or use Update= to change it.");
 
         if (!string.IsNullOrEmpty(Access) && !string.Equals(Access, "public", StringComparison.OrdinalIgnoreCase))
             throw new FswException(ErrorCodes.AccessNotSupported, $"SwarmAccess '{Access}' is not yet supported; only 'public' is. Remove SwarmAccess or set it to public.");

@@ -35,10 +35,17 @@ public sealed class SwarmDeploy : ManagerTask
             Replicas = int.Parse(Replicas, CultureInfo.InvariantCulture),
             Port = Port is "" or "none" ? null : int.Parse(Port, CultureInfo.InvariantCulture),
             HealthCheckPath = HealthCheckPath,
-            Environment = new SortedDictionary<string, string>(
-                EnvironmentVariables.ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Value"), StringComparer.Ordinal), StringComparer.Ordinal),
+            Environment = Environment(),
         },
     };
+
+    /// <summary>ComputeSwarmConfig refuses duplicate names; should one slip through, the last item wins, as in MSBuild.</summary>
+    private SortedDictionary<string, string> Environment()
+    {
+        var env = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in EnvironmentVariables) env[item.ItemSpec] = item.GetMetadata("Value");
+        return env;
+    }
 
     protected override async Task ExecuteAsync()
     {

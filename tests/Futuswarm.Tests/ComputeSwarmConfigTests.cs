@@ -297,7 +297,7 @@ public sealed class ComputeSwarmConfigTests : IDisposable
         Assert.Contains("SwarmServiceName", error.Message);
     }
 
-    [Fact(Skip = "bug: ComputeSwarmConfig reports a reserved name (futuswarm*) as FSW2001; the manager and docs/errors.md use FSW2013")]
+    [Fact]
     public void ReservedServiceNameHasItsOwnCode()
     {
         var task = Task();
@@ -343,7 +343,7 @@ public sealed class ComputeSwarmConfigTests : IDisposable
         Assert.Contains("SwarmHostKey", error.Message);
     }
 
-    [Fact(Skip = "bug: a relative ProfilesDirectory (-p:SwarmProfilesDirectory=clusters) makes ClusterProfile.Load throw ArgumentException from Path.GetFullPath(path, basePath); the task crashes instead of resolving")]
+    [Fact]
     public void RelativeProfilesDirectoryWorks()
     {
         var task = Task();

@@ -138,7 +138,7 @@ public class DeployRequestValidatorNewlineTests
 {
     private const string Image = "localhost:5000/hello-swarm@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-    [Fact(Skip = "bug: Validation.cs regexes end in '$', which also matches before a final \n, so a trailing newline passes (use \\z)")]
+    [Fact]
     public void ServiceNameWithTrailingNewlineIsRefusedByTheManager()
     {
         // JSON carries "\n" happily: {"service":"app\n",...}
@@ -148,7 +148,7 @@ public class DeployRequestValidatorNewlineTests
         Assert.Equal("FSW2001", Assert.Throws<FswException>(() => DeployRequestValidator.Validate(request)).Code);
     }
 
-    [Fact(Skip = "bug: Validation.cs regexes end in '$', which also matches before a final \n, so a trailing newline passes (use \\z)")]
+    [Fact]
     public void ImageWithTrailingNewlineIsRefusedByTheManager()
     {
         var request = new DeployRequest

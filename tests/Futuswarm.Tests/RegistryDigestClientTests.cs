@@ -57,7 +57,7 @@ public class RegistryDigestClientTests
     public void Parse(string image, string registry, string repository, string reference) =>
         Assert.Equal((registry, repository, reference), RegistryDigestClient.Parse(image));
 
-    [Theory(Skip = "bug: RegistryDigestClient.Parse gives repository 'nginx' for docker.io/nginx; Docker Hub needs 'library/nginx'")]
+    [Theory]
     [InlineData("docker.io/nginx:1.27", "registry-1.docker.io", "library/nginx", "1.27")]
     [InlineData("docker.io/nginx", "registry-1.docker.io", "library/nginx", "latest")]
     public void ParseDockerHubOfficialImageWithRegistryName(string image, string registry, string repository, string reference) =>
