@@ -11,7 +11,7 @@ public sealed class ValidationAndAccessTests : IDisposable
     [Fact]
     public async Task Invalid_name_is_FSW2001_before_anything_is_built_or_sent()
     {
-        var result = await Dotnet.DeployAsync(_app.ProjectFile, "-p:SwarmServiceName=Bad_Name;x");
+        var result = await Dotnet.DeployAsync(_app.ProjectFile, "-p:SwarmServiceName=Bad_Name");
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error FSW2001", result.Output);
         Assert.Contains("SwarmServiceName", result.Output);
