@@ -21,8 +21,8 @@ static partial class DemoRuns
         var run = await TimedRun.RunAsync(env.Log, Path.Combine(BuildBase.RootDirectory, "build.sh"), args, TimeSpan.FromMinutes(15), ct);
         var deploy = run.Lines.Select(l => DeployedIn().Match(l.Line)).FirstOrDefault(m => m.Success) is { } m
             ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : (double?)null;
-        var outcome = run.Any(l => l.Line.Contains("hello-swarm: unchanged")) ? "unchanged"
-            : run.Any(l => l.Line.Contains("hello-swarm: release") && l.Line.Contains(" deployed")) ? "deployed" : "?";
+        var outcome = run.Any(l => l.Contains("hello-swarm: unchanged")) ? "unchanged"
+            : run.Any(l => l.Contains("hello-swarm: release") && l.Contains(" deployed")) ? "deployed" : "?";
         return new DemoTiming(run.Elapsed.TotalSeconds, deploy, outcome);
     }
 }

@@ -62,7 +62,7 @@ sealed partial class ManualPath(BenchEnvironment env, AppCopy app)
     public async Task<double> UpdateAsync(string image, CancellationToken ct)
     {
         var run = await Docker(["service", "update", "--image", image, "--detach=false", app.ServiceName], RolloutTimeout, ct);
-        if (run.Any(l => l.Line.Contains("rolling back", StringComparison.OrdinalIgnoreCase) || l.Line.Contains("rollback", StringComparison.OrdinalIgnoreCase)))
+        if (run.Any(l => l.Contains("rolling back", StringComparison.OrdinalIgnoreCase) || l.Contains("rollback", StringComparison.OrdinalIgnoreCase)))
             throw new BuildFailure($"docker service update {app.ServiceName} rolled back; see --verbose.");
         return run.Elapsed.TotalSeconds;
     }
