@@ -33,6 +33,8 @@ public sealed class ManagerDaemon(DaemonConfig config)
             Edge = new EdgeService(config, swarm, releases, Log), Log = Log, Lifetime = lifetime,
         };
 
+        var recovery = Task.Run(() => new PendingReleaseRecovery(ctx).RunAsync(lifetime), lifetime);
+        _ = recovery.ContinueWith(t => Log($"release recovery failed: {t.Exception?.GetBaseException().Message}"), TaskContinuationOptions.OnlyOnFaulted);
         await ctx.Edge.EnsureRunningAsync(lifetime);
         await ctx.Edge.ApplyRoutesAsync(lifetime, force: true);
         _ = KeepRoutesAsync(ctx, lifetime);

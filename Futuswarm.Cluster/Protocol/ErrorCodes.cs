@@ -52,6 +52,7 @@ public static class ErrorCodes
     public const string RollbackFailed = "FSW4004";
     public const string ConcurrentChange = "FSW4005";
     public const string EngineError = "FSW4006";
+    public const string RolloutInterrupted = "FSW4007";
 
     // FSW5xxx: state, secrets, databases.
     public const string StoreFailed = "FSW5001";
