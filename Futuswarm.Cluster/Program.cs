@@ -3,10 +3,9 @@ using Futuswarm.Cluster.Daemon;
 using Futuswarm.Cluster.Relay;
 using Futuswarm.Protocol;
 
-// One binary, three roles on a manager node:
-//   managerd --config <managerd.json>            the daemon
-//   relay --socket <path>                         sshd's ForceCommand
-//   authorized-keys <acl.json> <api user> %u %t %k  sshd's AuthorizedKeysCommand
+// One binary, two roles on a manager node (sshd's AuthorizedKeysCommand is a jq one-liner over acl.json):
+//   managerd --config <managerd.json>   the daemon
+//   relay --socket <path>               sshd's ForceCommand
 try
 {
     switch (args)
@@ -21,10 +20,8 @@ try
             return 0;
         case ["relay", "--socket", var socket]:
             return await Relay.RunAsync(socket);
-        case ["authorized-keys", var acl, var apiUser, var user, var type, var blob]:
-            return AuthorizedKeys.Run(acl, apiUser, user, type, blob);
         default:
-            Console.Error.WriteLine("usage: Futuswarm.Cluster managerd --config <file> | relay --socket <path> | authorized-keys <acl.json> <api user> <user> <type> <key>");
+            Console.Error.WriteLine("usage: Futuswarm.Cluster managerd --config <file> | relay --socket <path>");
             return 2;
     }
 }

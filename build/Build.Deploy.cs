@@ -13,7 +13,17 @@ partial class Build
         .Describe("Packs Futuswarm.Sdk with a unique prerelease version into artifacts/packages and points samples/ at it.")
         .Executes(async ct =>
         {
-            // NuGet's SDK resolver reuses a same-version package from the global folder: every pack is a new version.
+            // NuGet's SDK resolver reuses a same-version package from the global folder: every new pack is a new
+            // version. Unchanged sources keep the last pack, so a warm Demo or Test does not pack again.
+            var source = SourceFingerprint.Of(new[] { "Futuswarm.Sdk", "Futuswarm.Tasks", "Futuswarm.Cluster/Protocol" }.Select(d => Path.Combine(RootDirectory, d)), SourceFingerprint.RepoWideFiles);
+            var stamp = Path.Combine(Packages, "source-fingerprint.txt");
+            var versionFile = Path.Combine(Packages, "version.txt");
+            if (File.Exists(stamp) && File.ReadAllText(stamp) == source && File.Exists(versionFile) && File.Exists(SamplesGlobalJson)
+                && File.Exists(Path.Combine(Packages, $"Futuswarm.Sdk.{File.ReadAllText(versionFile).Trim()}.nupkg")))
+            {
+                Log.Info($"Futuswarm.Sdk {File.ReadAllText(versionFile).Trim()} is up to date, skip");
+                return;
+            }
             var version = $"0.1.0-local.{DateTime.UtcNow:yyyyMMddHHmmss}";
             Directory.CreateDirectory(Packages);
             foreach (var old in Directory.EnumerateFiles(Packages, "Futuswarm.Sdk.*.nupkg")) File.Delete(old);
@@ -22,7 +32,8 @@ partial class Build
                 new ProcOptions { Log = Log, Timeout = TimeSpan.FromMinutes(5) }, ct);
             await File.WriteAllTextAsync(SamplesGlobalJson,
                 $"{{\n  \"sdk\": {{ \"version\": \"10.0.100\", \"rollForward\": \"latestFeature\" }},\n  \"msbuild-sdks\": {{ \"Futuswarm.Sdk\": \"{version}\" }}\n}}\n", ct);
-            await File.WriteAllTextAsync(Path.Combine(Packages, "version.txt"), version + "\n", ct);
+            await File.WriteAllTextAsync(versionFile, version + "\n", ct);
+            await File.WriteAllTextAsync(stamp, source, ct);
             Log.Info($"packed Futuswarm.Sdk {version}");
         });
 

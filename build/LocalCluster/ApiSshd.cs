@@ -20,8 +20,7 @@ static class ApiSshd
         }
         var changed = Write(Path.Combine(layout.Bin, "relay"),
             $"#!/bin/sh\n# sshd's ForceCommand: the relay checks the verb itself; nothing here reads the client's input.\nexec {ManagerLayout.Dotnet} {layout.ClusterDll} relay --socket {layout.Socket}\n", executable: true);
-        changed |= Write(Path.Combine(layout.Bin, "authorized-keys"),
-            $"#!/bin/sh\n# sshd's AuthorizedKeysCommand (%u %t %k): prints the offered key when acl.json lists it.\nexec {ManagerLayout.Dotnet} {layout.ClusterDll} authorized-keys {layout.Acl} {ManagerLayout.ApiUser} \"$@\"\n", executable: true);
+        changed |= Write(Path.Combine(layout.Bin, "authorized-keys"), AuthorizedKeysScript(layout), executable: true);
         changed |= Write(layout.SshdConfig, Config(layout), executable: false);
 
         var pid = Proc.TryReadPid(layout.SshdPid);
@@ -38,6 +37,18 @@ static class ApiSshd
         log.Info($"API sshd listening on 127.0.0.1:{ManagerLayout.ApiPort}");
         return File.ReadAllText(layout.HostKey + ".pub").Trim();
     }
+
+    /// <summary>
+    /// sshd's AuthorizedKeysCommand (%u %t %k): prints the offered key, restricted, when acl.json lists it. sshd runs
+    /// it twice per login, so it is jq (milliseconds) rather than a .NET start; the arguments reach jq as data only.
+    /// </summary>
+    static string AuthorizedKeysScript(ManagerLayout layout) =>
+        "#!/bin/sh\n" +
+        "# sshd's AuthorizedKeysCommand (%u %t %k), written by ./build.sh LocalCluster.\n" +
+        $"[ \"$1\" = \"{ManagerLayout.ApiUser}\" ] || exit 0\n" +
+        "exec /usr/bin/jq -r --arg t \"$2\" --arg k \"$3\" " +
+        "'.users[]?.keys[]? | split(\" \") | select(length >= 2 and .[0] == $t and .[1] == $k) | \"restrict \\(.[0]) \\(.[1])\"' " +
+        $"{layout.Acl}\n";
 
     static string Config(ManagerLayout layout) => $"""
         # The Futuswarm API entry (written by ./build.sh LocalCluster). Admin SSH stays on port 22.

@@ -17,6 +17,8 @@ static class HostPackages
         new("busybox-static", "a static /bin/busybox", () => Elf.IsStatic("/bin/busybox")),
         new("postgresql", "postgres", () => PostgresBinary() is not null),
         new("iproute2", "ip", () => File.Exists("/usr/sbin/ip") || File.Exists("/sbin/ip")),
+        new("jq", "jq (the API sshd's AuthorizedKeysCommand)", () => File.Exists("/usr/bin/jq")),
+        new("openssh-client", "ssh", () => File.Exists("/usr/bin/ssh")),
     ];
 
     const string PolicyRcD = "/usr/sbin/policy-rc.d";

@@ -9,8 +9,18 @@ namespace Futuswarm.Build.LocalCluster;
 /// </summary>
 static class ManagerBinaries
 {
+    const string SourceStamp = ".source-fingerprint";
+
     public static async Task<bool> InstallAsync(ManagerLayout layout, ILog log, CancellationToken ct)
     {
+        // Publishing takes seconds; skip it when the sources of what is installed did not change.
+        var source = SourceFingerprint.Of([Path.Combine(BuildBase.RootDirectory, "Futuswarm.Cluster")], SourceFingerprint.RepoWideFiles);
+        var stamp = Path.Combine(layout.Lib, SourceStamp);
+        if (File.Exists(stamp) && File.ReadAllText(stamp) == source && File.Exists(layout.ClusterDll))
+        {
+            log.Detail("manager binaries up to date");
+            return false;
+        }
         var staging = layout.Lib + ".new";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         var project = Path.Combine(BuildBase.RootDirectory, "Futuswarm.Cluster", "Futuswarm.Cluster.csproj");
@@ -19,9 +29,11 @@ static class ManagerBinaries
         if (Directory.Exists(layout.Lib) && Fingerprint(layout.Lib) == Fingerprint(staging))
         {
             Directory.Delete(staging, recursive: true);
+            File.WriteAllText(stamp, source);
             log.Detail("manager binaries unchanged");
             return false;
         }
+        File.WriteAllText(Path.Combine(staging, SourceStamp), source);
         if (Directory.Exists(layout.Lib)) Directory.Delete(layout.Lib, recursive: true);
         Directory.CreateDirectory(Path.GetDirectoryName(layout.Lib)!);
         Directory.Move(staging, layout.Lib);
@@ -32,7 +44,7 @@ static class ManagerBinaries
     static string Fingerprint(string dir)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != SourceStamp).Order(StringComparer.Ordinal))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(dir, f)));
             hash.AppendData(File.ReadAllBytes(f));
