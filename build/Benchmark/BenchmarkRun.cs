@@ -49,7 +49,8 @@ sealed class BenchmarkRun(BenchEnvironment env, int rounds)
             if (sdk.Outcome != "deployed") throw new BuildFailure($"round {round}: SwarmDeploy after a code change answered '{sdk.Outcome}', not deployed.");
             results.SdkRounds.Add(sdk);
             results.ManualRounds.Add(man);
-            log.Info($"round {round}: SwarmDeploy {S(sdk.Total)} (build and push {S(sdk.BuildPush)}, rollout {S(sdk.Rollout)}); " +
+            log.Info($"round {round}: SwarmDeploy {S(sdk.Total)} (build and push {S(sdk.BuildPush)} [publish {S(sdk.Publish)}, key + ask {S(sdk.KeyAndAsk)}, " +
+                     $"image {S(sdk.ImagePush)}], rollout {S(sdk.Rollout)}); " +
                      $"manual {S(man.Total)} (publish {S(man.Publish)}, docker build {S(man.Build)}, push {S(man.Push)}, rollout {S(man.Rollout)})");
             await CheckAnswerAsync(sdkApp.ServiceName, $"r{round}", ct);
         }

@@ -22,7 +22,7 @@ sealed class TimedRun
             {
                 var at = watch.Elapsed;
                 lock (run.lines) run.lines.Add((at, line));
-                log.Detail("    " + line);
+                log.Detail($"    [{at.TotalSeconds,6:0.00}] {line}");
             },
         }, ct);
         run.Elapsed = watch.Elapsed;

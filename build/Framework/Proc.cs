@@ -105,7 +105,8 @@ public static partial class Proc
         return lines.Length == 0 ? "." : ":\n  " + string.Join("\n  ", lines.TakeLast(TailLines));
     }
 
+    /// <summary>The command line as a shell would need it to mean the same argv: only plainly safe words stay unquoted.</summary>
     public static string Display(string file, IEnumerable<string> args) =>
-        string.Join(' ', args.Prepend(file).Select(a => a.Length > 0 && a.All(c => !char.IsWhiteSpace(c) && c is not ('\'' or '"'))
+        string.Join(' ', args.Prepend(file).Select(a => a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "_./:=@%+,-".Contains(c))
             ? a : "'" + a.Replace("'", "'\\''") + "'"));
 }

@@ -39,7 +39,7 @@ public class ExecutionPlannerErrorTests
 
         var e = Assert.Throws<PlanException>(() => ExecutionPlanner.Plan(graph, ["Pack"]));
 
-        Assert.StartsWith("Dependency cycle: Pack -> Compile -> Pack", e.Message);
+        Assert.Equal("Dependency cycle: Pack -> Compile -> Pack.", e.Message);
     }
 
     [Fact]
