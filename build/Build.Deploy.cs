@@ -86,7 +86,7 @@ partial class Build
             if (totals.Passed == 0) throw new BuildFailure("no test ran");
         });
 
-    /// <summary>Adds up dotnet test's summary lines ("Failed: 0, Passed: 12, Skipped: 0, Total: 12").</summary>
+    /// <summary>Adds up dotnet test's summary ("Passed: 12" / "Failed: 0" / "Skipped: 1" lines under "Total tests: 13").</summary>
     sealed class TestTotals
     {
         public int Passed, Failed, Skipped;
@@ -94,11 +94,15 @@ partial class Build
 
         public void Read(string line)
         {
-            var m = System.Text.RegularExpressions.Regex.Match(line, @"Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+),\s+Total:");
+            var m = System.Text.RegularExpressions.Regex.Match(line, @"^\s*(Passed|Failed|Skipped):\s*(\d+)\s*$");
             if (!m.Success) return;
-            Failed += int.Parse(m.Groups[1].Value);
-            Passed += int.Parse(m.Groups[2].Value);
-            Skipped += int.Parse(m.Groups[3].Value);
+            var n = int.Parse(m.Groups[2].Value);
+            switch (m.Groups[1].Value)
+            {
+                case "Passed": Passed += n; break;
+                case "Failed": Failed += n; break;
+                default: Skipped += n; break;
+            }
         }
     }
 
