@@ -9,7 +9,7 @@ public sealed record RolloutResult(bool Succeeded, string Message, string? Faile
 /// Waits, within a bound, until a service's tasks run the new template or the engine gave up on it.
 /// Tasks are told apart by the template hash label, since an update may keep the image and change only the environment.
 /// </summary>
-public sealed class RolloutWatcher(SwarmGateway swarm, Action<string> progress)
+public sealed class RolloutWatcher(SwarmGateway swarm, Func<string, Task> progress)
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(400);
     private static readonly TaskState[] FailedStates = [TaskState.Failed, TaskState.Rejected, TaskState.Orphaned];
@@ -26,7 +26,7 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Action<string> progress)
             if (running >= replicas) return new(true, $"{running}/{replicas} tasks running");
             if (failed.Count >= 2)
                 return new(false, "the new tasks keep failing", Describe(failed));
-            last = Report(last, $"{running}/{replicas} tasks running, {Summary(tasks)}");
+            last = await ReportAsync(last, $"{running}/{replicas} tasks running, {Summary(tasks)}");
             await Task.Delay(PollInterval, ct);
         }
         return new(false, "timed out", Describe(Ours(await swarm.TasksAsync(name, ct), templateHash).Where(t => t.DesiredState != TaskState.Running || t.Status.State != TaskState.Running).ToList()));
@@ -50,10 +50,10 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Action<string> progress)
                 case "rollback_paused":
                     return new(false, $"the update stopped ({status.State}): {status.Message}", Describe(FailedOf(tasks, templateHash)));
                 case "rollback_started":
-                    last = Report(last, "the new tasks failed; the engine is rolling back");
+                    last = await ReportAsync(last, "the new tasks failed; the engine is rolling back");
                     break;
                 case "updating":
-                    last = Report(last, $"updating: {Summary(Ours(tasks, templateHash))}");
+                    last = await ReportAsync(last, $"updating: {Summary(Ours(tasks, templateHash))}");
                     break;
                 default:
                     // completed, or no update at all (the template did not change): the tasks decide.
@@ -61,7 +61,7 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Action<string> progress)
                     var ours = Ours(desired, templateHash);
                     if (ours.Count == desired.Count && ours.Count(t => t.Status.State == TaskState.Running) >= replicas)
                         return new(true, $"{replicas}/{replicas} tasks running");
-                    last = Report(last, $"waiting for tasks: {Summary(Ours(tasks, templateHash))}");
+                    last = await ReportAsync(last, $"waiting for tasks: {Summary(Ours(tasks, templateHash))}");
                     break;
             }
             await Task.Delay(PollInterval, ct);
@@ -82,9 +82,10 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Action<string> progress)
         return false;
     }
 
-    private string? Report(string? last, string message)
+    /// <summary>Only changes are reported, in order, so the client sees each step once.</summary>
+    private async Task<string?> ReportAsync(string? last, string message)
     {
-        if (message != last) progress(message);
+        if (message != last) await progress(message);
         return message;
     }
 

@@ -52,7 +52,7 @@ public sealed class DeployVerb(DaemonContext ctx)
 
         var spec = ServiceSpecBuilder.Build(svc, image, settings, number, request.ContentKey, specHash, ctx.Config.Network, ctx.Config.PlacementConstraints);
         var templateHash = SpecHash.Template(image, settings);
-        var watcher = new RolloutWatcher(ctx.Swarm, m => _ = writer.ProgressAsync(m));
+        var watcher = new RolloutWatcher(ctx.Swarm, writer.ProgressAsync);
         var started = DateTimeOffset.UtcNow;
         var deadline = started.AddSeconds(request.TimeoutSeconds);
 
@@ -107,7 +107,7 @@ public sealed class DeployVerb(DaemonContext ctx)
             if (now is not null && now.UpdateStatus?.State is not "rollback_completed")
             {
                 await ctx.Swarm.RollbackAsync(now, ct);
-                var watcher = new RolloutWatcher(ctx.Swarm, _ => { });
+                var watcher = new RolloutWatcher(ctx.Swarm, _ => Task.CompletedTask);
                 if (!await watcher.WaitForRollbackAsync(svc, DateTimeOffset.UtcNow + RollbackBound, ct))
                     code = ErrorCodes.RollbackFailed;
             }

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Futuswarm.IntegrationTests;
 
 /// <summary>Ctrl+C stops waiting and says so; the rollout on the manager goes on to the end.</summary>
@@ -15,26 +12,13 @@ public sealed class CancelTests(ITestOutputHelper output) : IDisposable
         Assert.True(first.ExitCode == 0, first.Output);
 
         _app.SetAnswerSuffix(" after-cancel");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "publish", _app.ProjectFile, "-t:SwarmDeploy", "-p:SwarmCluster=local", "-nodeReuse:false", "-nologo" }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var log = new StringBuilder();
-        var sawRollout = new TaskCompletionSource();
-        var pump = Task.Run(async () =>
-        {
-            while (await p.StandardOutput.ReadLineAsync() is { } line)
-            {
-                lock (log) log.AppendLine(line);
-                if (line.Contains("updating service")) sawRollout.TrySetResult();
-            }
-        });
-        await sawRollout.Task.WaitAsync(TimeSpan.FromMinutes(3));
-        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString()])) await kill.WaitForExitAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        await pump;
-        output.WriteLine(log.ToString());
-        Assert.NotEqual(0, p.ExitCode);
-        Assert.Contains("The rollout goes on on the manager", log.ToString());
+        using var deploy = new RunningDeploy(_app.ProjectFile);
+        await deploy.RolloutStartedAsync();
+        await RunningDeploy.SignalAsync("-INT", deploy.Pid.ToString());
+        await deploy.WaitForExitAsync();
+        output.WriteLine(deploy.Log);
+        Assert.NotEqual(0, deploy.ExitCode);
+        Assert.Contains("The rollout goes on on the manager", deploy.Log);
 
         // The manager finishes the release regardless.
         var answer = await Edge.WaitForAsync(_app.ServiceName, b => b.Contains(" after-cancel"), TimeSpan.FromSeconds(90));

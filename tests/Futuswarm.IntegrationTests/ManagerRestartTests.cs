@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Futuswarm.IntegrationTests;
 
 /// <summary>A manager killed mid-rollout: the client gets a coded error, and the restarted manager settles the release from the engine's state.</summary>
@@ -15,33 +12,17 @@ public sealed class ManagerRestartTests(ITestOutputHelper output) : IDisposable
         Assert.True(first.ExitCode == 0, first.Output);
 
         _app.SetAnswerSuffix(" v2");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "publish", _app.ProjectFile, "-t:SwarmDeploy", "-p:SwarmCluster=local", "-nodeReuse:false", "-nologo" }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var log = new StringBuilder();
-        var sawRollout = new TaskCompletionSource();
-        var pump = Task.Run(async () =>
-        {
-            while (await p.StandardOutput.ReadLineAsync() is { } line)
-            {
-                lock (log) log.AppendLine(line);
-                if (line.Contains("updating service")) sawRollout.TrySetResult();
-            }
-        });
-        await sawRollout.Task.WaitAsync(TimeSpan.FromMinutes(3));
-
-        var pidFile = Path.Combine(TestCluster.Root, "run", "managerd.pid");
-        var pid = File.ReadAllText(pidFile).Trim();
-        using (var kill = Process.Start("kill", ["-KILL", pid])) await kill.WaitForExitAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        await pump;
-        output.WriteLine(log.ToString());
-        Assert.NotEqual(0, p.ExitCode);
-        Assert.Contains("FSW1007", log.ToString());
+        using var deploy = new RunningDeploy(_app.ProjectFile);
+        await deploy.RolloutStartedAsync();
+        var pid = File.ReadAllText(Path.Combine(TestCluster.Root, "run", "managerd.pid")).Trim();
+        await RunningDeploy.SignalAsync("-KILL", pid);
+        await deploy.WaitForExitAsync();
+        output.WriteLine(deploy.Log);
+        Assert.NotEqual(0, deploy.ExitCode);
+        Assert.Contains("FSW1007", deploy.Log);
 
         // LocalCluster brings the manager back (and only the manager: the rest runs).
-        var up = await Dotnet.RunAsync(["run", "--project", Path.Combine(TestCluster.RepoRoot, "build", "_build.csproj"), "--no-build", "--", "LocalCluster"],
-            workingDirectory: TestCluster.RepoRoot);
+        var up = await BuildScript.RunAsync("LocalCluster");
         output.WriteLine(up.Output);
         Assert.True(up.ExitCode == 0, up.Output);
         Assert.Contains("manager daemon started", up.Output);
