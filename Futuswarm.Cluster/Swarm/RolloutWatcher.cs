@@ -3,7 +3,8 @@ using Futuswarm.Protocol;
 
 namespace Futuswarm.Cluster.Swarm;
 
-public sealed record RolloutResult(bool Succeeded, string Message, string? FailedTaskError = null);
+/// <param name="FailedContainerId">The newest failed task's container, whose health log may say why.</param>
+public sealed record RolloutResult(bool Succeeded, string Message, string? FailedTaskError = null, string? FailedContainerId = null);
 
 /// <summary>
 /// Waits, within a bound, until a service's tasks run the new template or the engine gave up on it.
@@ -25,11 +26,11 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Func<string, Task> progre
             var failed = tasks.Where(t => FailedStates.Contains(t.Status.State) || t.Status.State == TaskState.Shutdown && !string.IsNullOrEmpty(t.Status.Err)).ToList();
             if (running >= replicas) return new(true, $"{running}/{replicas} tasks running");
             if (failed.Count >= 2)
-                return new(false, "the new tasks keep failing", Describe(failed));
+                return Failed("the new tasks keep failing", Describe(failed));
             last = await ReportAsync(last, $"{running}/{replicas} tasks running, {Summary(tasks)}");
             await Task.Delay(PollInterval, ct);
         }
-        return new(false, "timed out", Describe(Ours(await swarm.TasksAsync(name, ct), templateHash).Where(t => t.DesiredState != TaskState.Running || t.Status.State != TaskState.Running).ToList()));
+        return Failed("timed out", Describe(Ours(await swarm.TasksAsync(name, ct), templateHash).Where(t => t.DesiredState != TaskState.Running || t.Status.State != TaskState.Running).ToList()));
     }
 
     /// <summary>Update: follows UpdateStatus; when the engine runs no update (a scale or label change), waits for the tasks to match.</summary>
@@ -45,10 +46,10 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Func<string, Task> progre
             switch (status?.State)
             {
                 case "rollback_completed":
-                    return new(false, $"the engine rolled the update back: {status.Message}", Describe(FailedOf(tasks, templateHash)));
+                    return Failed($"the engine rolled the update back: {status.Message}", Describe(FailedOf(tasks, templateHash)));
                 case "paused":
                 case "rollback_paused":
-                    return new(false, $"the update stopped ({status.State}): {status.Message}", Describe(FailedOf(tasks, templateHash)));
+                    return Failed($"the update stopped ({status.State}): {status.Message}", Describe(FailedOf(tasks, templateHash)));
                 case "rollback_started":
                     last = await ReportAsync(last, "the new tasks failed; the engine is rolling back");
                     break;
@@ -66,7 +67,7 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Func<string, Task> progre
             }
             await Task.Delay(PollInterval, ct);
         }
-        return new(false, "timed out", Describe(FailedOf(await swarm.TasksAsync(name, ct), templateHash)));
+        return Failed("timed out", Describe(FailedOf(await swarm.TasksAsync(name, ct), templateHash)));
     }
 
     /// <summary>After a rollback was asked for: wait until the previous template serves again.</summary>
@@ -89,6 +90,8 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Func<string, Task> progre
         return message;
     }
 
+    private static RolloutResult Failed(string message, (string? Error, string? ContainerId) task) => new(false, message, task.Error, task.ContainerId);
+
     private static List<TaskResponse> Ours(IEnumerable<TaskResponse> tasks, string templateHash) =>
         tasks.Where(t => t.Spec?.ContainerSpec?.Labels is { } l && l.TryGetValue(Labels.TemplateHash, out var h) && h == templateHash).ToList();
 
@@ -102,11 +105,11 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Func<string, Task> progre
         return s.Length == 0 ? "no tasks yet" : s;
     }
 
-    private static string? Describe(IReadOnlyList<TaskResponse> failed)
+    private static (string? Error, string? ContainerId) Describe(IReadOnlyList<TaskResponse> failed)
     {
         var t = failed.OrderByDescending(x => x.Status.Timestamp).FirstOrDefault();
-        if (t is null) return null;
+        if (t is null) return (null, null);
         var err = string.IsNullOrEmpty(t.Status.Err) ? t.Status.Message : $"{t.Status.Err} ({t.Status.Message})";
-        return $"task {t.ID[..Math.Min(12, t.ID.Length)]}: {t.Status.State.ToString().ToLowerInvariant()}: {err}";
+        return ($"task {t.ID[..Math.Min(12, t.ID.Length)]}: {t.Status.State.ToString().ToLowerInvariant()}: {err}", t.Status.ContainerStatus?.ContainerID);
     }
 }

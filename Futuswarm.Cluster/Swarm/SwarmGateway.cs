@@ -73,6 +73,18 @@ public sealed class SwarmGateway(DockerClient docker) : IDisposable
         }
     }
 
+    /// <summary>What a container's last health checks printed (on this node only; best effort).</summary>
+    public async Task<IReadOnlyList<string>> HealthLogAsync(string containerId, CancellationToken ct)
+    {
+        try
+        {
+            var c = await docker.Containers.InspectContainerAsync(containerId, ct);
+            return c.State?.Health?.Log?.TakeLast(3)
+                .Select(h => $"health check at {h.Start:HH:mm:ss}: exit {h.ExitCode}: {h.Output.Trim()}").ToList() ?? [];
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or DockerContainerNotFoundException) { return []; }
+    }
+
     public async Task EnsureOverlayNetworkAsync(string name, CancellationToken ct)
     {
         var existing = await docker.Networks.ListNetworksAsync(new NetworksListParameters(), ct);

@@ -124,6 +124,8 @@ public sealed class DeployVerb(DaemonContext ctx)
     {
         var details = new List<string>();
         if (outcome.FailedTaskError is { } err) details.Add(err);
+        if (outcome.FailedContainerId is { Length: > 0 } container)
+            details.AddRange(await ctx.Swarm.HealthLogAsync(container, ctx.Lifetime));
         var logs = await ctx.Swarm.LastLogLinesAsync(serviceId, 20, ctx.Lifetime);
         if (logs.Count > 0)
         {
