@@ -95,8 +95,10 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Func<string, Task> progre
     private static List<TaskResponse> Ours(IEnumerable<TaskResponse> tasks, string templateHash) =>
         tasks.Where(t => t.Spec?.ContainerSpec?.Labels is { } l && l.TryGetValue(Labels.TemplateHash, out var h) && h == templateHash).ToList();
 
+    /// <summary>New tasks that are not running: after a failed rollout each is a failure, whatever its state says
+    /// (a task stopped for being unhealthy ends "complete", with no error).</summary>
     private static List<TaskResponse> FailedOf(IEnumerable<TaskResponse> tasks, string templateHash) =>
-        Ours(tasks, templateHash).Where(t => !string.IsNullOrEmpty(t.Status.Err) || FailedStates.Contains(t.Status.State)).ToList();
+        Ours(tasks, templateHash).Where(t => t.Status.State != TaskState.Running).ToList();
 
     private static string Summary(IEnumerable<TaskResponse> tasks)
     {

@@ -73,6 +73,21 @@ public sealed class SwarmGateway(DockerClient docker) : IDisposable
         }
     }
 
+    /// <summary>The last lines one container wrote (on this node only; best effort).</summary>
+    public async Task<IReadOnlyList<string>> ContainerLogLinesAsync(string containerId, int lines, CancellationToken ct)
+    {
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(TimeSpan.FromSeconds(5));
+            using var stream = await docker.Containers.GetContainerLogsAsync(containerId, false,
+                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = lines.ToString(System.Globalization.CultureInfo.InvariantCulture) }, cts.Token);
+            var (stdout, stderr) = await stream.ReadOutputToEndAsync(cts.Token);
+            return (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lines).ToList();
+        }
+        catch (Exception e) when (e is DockerApiException or OperationCanceledException or IOException or HttpRequestException) { return []; }
+    }
+
     /// <summary>What a container's last health checks printed (on this node only; best effort).</summary>
     public async Task<IReadOnlyList<string>> HealthLogAsync(string containerId, CancellationToken ct)
     {

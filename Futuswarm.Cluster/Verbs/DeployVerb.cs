@@ -120,13 +120,18 @@ public sealed class DeployVerb(DaemonContext ctx)
         return await FailAsync(release, code, message, details);
     }
 
+    /// <summary>The failed task's error, its last health checks and log lines: its own container's when on this node, else the service's.</summary>
     private async Task<List<string>> FailureDetailsAsync(string serviceId, RolloutResult outcome)
     {
         var details = new List<string>();
         if (outcome.FailedTaskError is { } err) details.Add(err);
+        IReadOnlyList<string> logs = [];
         if (outcome.FailedContainerId is { Length: > 0 } container)
+        {
             details.AddRange(await ctx.Swarm.HealthLogAsync(container, ctx.Lifetime));
-        var logs = await ctx.Swarm.LastLogLinesAsync(serviceId, 20, ctx.Lifetime);
+            logs = await ctx.Swarm.ContainerLogLinesAsync(container, 20, ctx.Lifetime);
+        }
+        if (logs.Count == 0) logs = await ctx.Swarm.LastLogLinesAsync(serviceId, 20, ctx.Lifetime);
         if (logs.Count > 0)
         {
             details.Add("last log lines:");

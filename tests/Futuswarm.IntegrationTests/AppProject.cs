@@ -14,7 +14,7 @@ public sealed class AppProject : IDisposable
         Directory = Path.Combine(Path.GetTempPath(), "fsw-it", serviceName);
         System.IO.Directory.CreateDirectory(Directory);
         var sample = Path.Combine(TestCluster.RepoRoot, "samples", "HelloSwarm");
-        foreach (var f in new[] { "HelloSwarm.csproj", "Program.cs" }) File.Copy(Path.Combine(sample, f), Path.Combine(Directory, f), overwrite: true);
+        foreach (var f in new[] { "HelloSwarm.csproj", "Program.cs", "appsettings.json" }) File.Copy(Path.Combine(sample, f), Path.Combine(Directory, f), overwrite: true);
         WriteSdkPointers(Directory);
         SetProperty("SwarmServiceName", serviceName);
     }

@@ -21,6 +21,7 @@ public sealed class FailedRolloutTests(ITestOutputHelper output) : IDisposable
         Assert.NotEqual(0, bad.ExitCode);
         Assert.Matches("error FSW400[12]", bad.Output);
         Assert.Contains("keeps serving", bad.Output);
+        Assert.Contains("unhealthy: 500", bad.Output); // the probe's own words, from the failed task's health log
 
         var service = (await SwarmService.InspectAsync(_app.ServiceName))!;
         Assert.Equal(goodImage, service.Spec.TaskTemplate.ContainerSpec.Image);
