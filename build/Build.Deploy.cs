@@ -69,6 +69,8 @@ partial class Build
         .Executes(async ct =>
         {
             var totals = new TestTotals();
+            var figures = Path.Combine(RootDirectory, "artifacts", "test-figures.txt");
+            if (File.Exists(figures)) File.Delete(figures);
             foreach (var suite in new[] { "Futuswarm.Tests", "Futuswarm.Build.Tests", "Futuswarm.IntegrationTests" })
             {
                 var project = Path.Combine(RootDirectory, "tests", suite, suite + ".csproj");
@@ -79,6 +81,7 @@ partial class Build
                     new ProcOptions { Log = Log, OnLine = line => { Log.Info(line); totals.Read(line); }, Check = false, Timeout = TimeSpan.FromMinutes(40) }, ct);
                 if (!result.Ok) totals.FailedSuites.Add(suite);
             }
+            if (File.Exists(figures)) Log.Info("Figures measured by the tests:\n  " + string.Join("\n  ", File.ReadAllLines(figures)));
             // The plain closing line CI reads.
             Console.WriteLine($"{totals.Passed} passed, {totals.Failed} failed, {totals.Skipped} skipped");
             if (totals.FailedSuites.Count > 0 || totals.Failed > 0)

@@ -4,7 +4,7 @@ using Docker.DotNet.Models;
 namespace Futuswarm.IntegrationTests;
 
 /// <summary>The edge keeps its routes across a proxy restart; every request lands in the audit log.</summary>
-public sealed class EdgeAndAuditTests(ITestOutputHelper output) : IDisposable
+public sealed class EdgeAndAuditTests : IDisposable
 {
     private readonly AppProject _app = new(TestCluster.NewServiceName("edge"));
 
@@ -26,7 +26,7 @@ public sealed class EdgeAndAuditTests(ITestOutputHelper output) : IDisposable
         var watch = System.Diagnostics.Stopwatch.StartNew();
         await Task.Delay(2000);
         var answer = await Edge.WaitForAsync(_app.ServiceName, b => b.Contains("Hello"), TimeSpan.FromSeconds(60));
-        output.WriteLine($"route answered again {watch.Elapsed.TotalSeconds:0.0} s after the restart began");
+        Figures.Record($"edge restart: route answered again {watch.Elapsed.TotalSeconds:0.0} s after the restart began");
         Assert.Equal(200, answer.Status);
         Assert.Equal(404, (await Edge.GetAsync($"unknown-{Guid.NewGuid():N}.localhost")).Status);
     }

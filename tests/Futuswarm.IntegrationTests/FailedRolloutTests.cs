@@ -16,7 +16,7 @@ public sealed class FailedRolloutTests(ITestOutputHelper output) : IDisposable
         _app.BreakHealth();
         _app.SetAnswerSuffix(" broken");
         var bad = await Dotnet.DeployAsync(_app.ProjectFile, "-p:SwarmDeployTimeout=60");
-        output.WriteLine($"failed rollout reported after {bad.Elapsed.TotalSeconds:0.0} s");
+        Figures.Record($"never-healthy update: FSW error after {bad.Elapsed.TotalSeconds:0.0} s, previous digest kept serving");
         output.WriteLine(bad.Output);
         Assert.NotEqual(0, bad.ExitCode);
         Assert.Matches("error FSW400[12]", bad.Output);

@@ -1,7 +1,7 @@
 namespace Futuswarm.IntegrationTests;
 
 /// <summary>The main path: the sample deployed with dotnet publish -t:SwarmDeploy answers through the edge, then changes, no-ops and property-only changes.</summary>
-public sealed class SampleDeployTests(ITestOutputHelper output) : IDisposable
+public sealed class SampleDeployTests : IDisposable
 {
     private readonly AppProject _app = new(TestCluster.NewServiceName("sample"));
 
@@ -12,7 +12,7 @@ public sealed class SampleDeployTests(ITestOutputHelper output) : IDisposable
 
         // First deploy: exit 0, pinned to the pushed digest, answers through the edge.
         var first = await Dotnet.DeployAsync(_app.ProjectFile);
-        output.WriteLine($"first deploy {first.Elapsed.TotalSeconds:0.0} s");
+        Figures.Record($"sample: first deploy {first.Elapsed.TotalSeconds:0.0} s");
         Assert.True(first.ExitCode == 0, first.Output);
         var service = await SwarmService.InspectAsync(svc);
         Assert.NotNull(service);
@@ -32,7 +32,7 @@ public sealed class SampleDeployTests(ITestOutputHelper output) : IDisposable
         // A code change: a new image, a new release, the new answer served.
         _app.SetAnswerSuffix(" v2");
         var second = await Dotnet.DeployAsync(_app.ProjectFile);
-        output.WriteLine($"changed deploy {second.Elapsed.TotalSeconds:0.0} s");
+        Figures.Record($"sample: code change deployed in {second.Elapsed.TotalSeconds:0.0} s");
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Contains("release 2 deployed", second.Output);
         Assert.Equal(2, (await Registry.TagsAsync(svc)).Count);
@@ -41,7 +41,7 @@ public sealed class SampleDeployTests(ITestOutputHelper output) : IDisposable
         // No change at all: nothing pushed, the engine's service version stays.
         var before = (await SwarmService.InspectAsync(svc))!.Version.Index;
         var noop = await Dotnet.DeployAsync(_app.ProjectFile);
-        output.WriteLine($"no-op deploy {noop.Elapsed.TotalSeconds:0.0} s");
+        Figures.Record($"sample: no-op deploy {noop.Elapsed.TotalSeconds:0.0} s");
         Assert.True(noop.ExitCode == 0, noop.Output);
         Assert.Contains("unchanged, release 2 keeps running", noop.Output);
         Assert.False(noop.Pushed, noop.Output);
@@ -52,7 +52,7 @@ public sealed class SampleDeployTests(ITestOutputHelper output) : IDisposable
         var runningImage = (await SwarmService.InspectAsync(svc))!.Spec.TaskTemplate.ContainerSpec.Image;
         _app.SetGreeting("Greetings from a property");
         var property = await Dotnet.DeployAsync(_app.ProjectFile);
-        output.WriteLine($"property-only deploy {property.Elapsed.TotalSeconds:0.0} s");
+        Figures.Record($"sample: property-only deploy {property.Elapsed.TotalSeconds:0.0} s");
         Assert.True(property.ExitCode == 0, property.Output);
         Assert.False(property.Pushed, property.Output);
         Assert.Contains("release 3 deployed", property.Output);
