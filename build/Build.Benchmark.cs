@@ -2,14 +2,16 @@ using Futuswarm.Build.Benchmarks;
 
 namespace Futuswarm.Build;
 
-/// <summary>Benchmark: SwarmDeploy against the manual Dockerfile path, the no-op deploy and Demo, as figures.</summary>
+/// <summary>Benchmark: SwarmDeploy against two manual paths (the conventional multi-stage Dockerfile, the reference;
+/// host publish + a COPY Dockerfile), the no-op deploy and Demo, as figures.</summary>
 partial class Build
 {
-    [Parameter("Benchmark: timed rounds of each deploy path (SDK and manual), each after a code change (1-20).")]
+    [Parameter("Benchmark: timed rounds of each deploy path (SDK, multi-stage Dockerfile, host publish + COPY), each after a code change (1-20).")]
     readonly int Rounds = 3;
 
     Target Benchmark => _ => _
-        .Describe("Times SwarmDeploy against a Dockerfile + docker build/push/service update, the no-op deploy and Demo; " +
+        .Describe("Times SwarmDeploy against two manual paths, each docker build/push/service update: the conventional multi-stage " +
+                  "Dockerfile (restore and publish inside docker build) and host publish + a COPY Dockerfile; the no-op deploy and Demo; " +
                   "prints a table (also artifacts/benchmark.md) and whether the goals are met. Never fails on slow numbers.")
         .DependsOn(nameof(LocalCluster), nameof(Pack))
         .Executes(async ct =>

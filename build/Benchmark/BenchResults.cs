@@ -4,13 +4,16 @@ namespace Futuswarm.Build.Benchmarks;
 sealed class BenchResults
 {
     public List<SdkTiming> SdkRounds { get; } = [];
+    /// <summary>The conventional manual path: multi-stage Dockerfile, restore and publish inside docker build.</summary>
+    public List<MultiStageTiming> MultiStageRounds { get; } = [];
+    /// <summary>The host-publish manual path: dotnet publish on the host, a one-line COPY Dockerfile.</summary>
     public List<ManualTiming> ManualRounds { get; } = [];
     public List<SdkTiming> NoOps { get; } = [];
     public List<double> NoChangePublishes { get; } = [];
     public SdkTiming? ColdFirstDeploy { get; set; }
     public List<DemoTiming> Demos { get; } = [];
 
-    public bool Empty => SdkRounds.Count == 0 && ManualRounds.Count == 0 && NoOps.Count == 0 && ColdFirstDeploy is null && Demos.Count == 0;
+    public bool Empty => SdkRounds.Count == 0 && ManualRounds.Count == 0 && MultiStageRounds.Count == 0 && NoOps.Count == 0 && ColdFirstDeploy is null && Demos.Count == 0;
 
     public static double? Median(IEnumerable<double?> values)
     {

@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace Futuswarm.Build.Benchmarks;
 
-/// <summary>The sequence: round 0 (untimed first deploys), timed rounds of both paths, no-op against a no-change
+/// <summary>The sequence: the SDK build image (once), round 0 (untimed first deploys), timed rounds of the three paths
+/// (SwarmDeploy, the multi-stage Dockerfile, host publish + COPY), no-op against a no-change
 /// publish, a cold first deploy, ./build.sh Demo twice; then the services it made are removed and the table printed.</summary>
 sealed class BenchmarkRun(BenchEnvironment env, int rounds)
 {
@@ -27,32 +28,47 @@ sealed class BenchmarkRun(BenchEnvironment env, int rounds)
 
     async Task MeasureAsync(CancellationToken ct)
     {
+        var sdkImage = await SdkBuildImage.EnsureAsync(env, ct);
         var sdkApp = new AppCopy(env, "sdk", $"bench-sdk-{env.Suffix}");
         var manualApp = new AppCopy(env, "manual", $"bench-manual-{env.Suffix}");
+        var multiStageApp = new AppCopy(env, "multistage", $"bench-multistage-{env.Suffix}", futuswarmSdk: false);
         var manual = new ManualPath(env, manualApp);
+        var multiStage = new MultiStagePath(env, multiStageApp, sdkImage);
 
-        log.Info("round 0 (untimed): first deploy of both services");
-        SetAnswers(0, sdkApp, manualApp);
+        log.Info("round 0 (untimed): first deploy of the three services; docker build fills its layer cache");
+        SetAnswers(0, sdkApp, manualApp, multiStageApp);
         services.Add(sdkApp.ServiceName);
         await SdkPath.DeployAsync(env, sdkApp, ct);
         services.Add(manualApp.ServiceName);
         var (image0, _, _, _) = await manual.BuildAndPushAsync(0, ct);
-        await manual.CreateAsync(image0, ct);
+        await manual.Service.CreateAsync(image0, ct);
+        services.Add(multiStageApp.ServiceName);
+        var (multiStage0, build0, _, _, restore0) = await multiStage.BuildAndPushAsync(0, ct);
+        log.Info($"round 0: multi-stage docker build {S(build0)} (restore {(restore0 ? "cached by an earlier run" : "ran")}, publish ran)");
+        await multiStage.Service.CreateAsync(multiStage0, ct);
 
         for (var round = 1; round <= rounds; round++)
         {
-            SetAnswers(round, sdkApp, manualApp);
-            // Alternate which path goes first, so a neighbour's load (or a warm disk cache) favours neither.
-            SdkTiming sdk; ManualTiming man;
-            if (round % 2 == 1) { sdk = await SdkPath.DeployAsync(env, sdkApp, ct); man = await ManualRoundAsync(manual, round, ct); }
-            else { man = await ManualRoundAsync(manual, round, ct); sdk = await SdkPath.DeployAsync(env, sdkApp, ct); }
-            if (sdk.Outcome != "deployed") throw new BuildFailure($"round {round}: SwarmDeploy after a code change answered '{sdk.Outcome}', not deployed.");
+            SetAnswers(round, sdkApp, manualApp, multiStageApp);
+            // Rotate which path goes first, so a neighbour's load (or a warm disk cache) favours none of them.
+            SdkTiming? sdk = null; ManualTiming? man = null; MultiStageTiming? ms = null;
+            Func<Task>[] paths =
+            [
+                async () => sdk = await SdkPath.DeployAsync(env, sdkApp, ct),
+                async () => man = await manual.RoundAsync(round, ct),
+                async () => ms = await multiStage.RoundAsync(round, ct),
+            ];
+            for (var i = 0; i < paths.Length; i++) await paths[(i + round - 1) % paths.Length]();
+            if (sdk!.Outcome != "deployed") throw new BuildFailure($"round {round}: SwarmDeploy after a code change answered '{sdk.Outcome}', not deployed.");
             results.SdkRounds.Add(sdk);
-            results.ManualRounds.Add(man);
+            results.ManualRounds.Add(man!);
+            results.MultiStageRounds.Add(ms!);
             log.Info($"round {round}: SwarmDeploy {S(sdk.Total)} (build and push {S(sdk.BuildPush)} [publish {S(sdk.Publish)}, key + ask {S(sdk.KeyAndAsk)}, " +
                      $"image {S(sdk.ImagePush)}], rollout {S(sdk.Rollout)}); " +
-                     $"manual {S(man.Total)} (publish {S(man.Publish)}, docker build {S(man.Build)}, push {S(man.Push)}, rollout {S(man.Rollout)})");
-            await CheckAnswerAsync(sdkApp.ServiceName, $"r{round}", ct);
+                     $"multi-stage {S(ms!.Total)} (docker build {S(ms.Build)} [RUN dotnet publish {S(ms.PublishStep)}, restore {(ms.RestoreCached ? "cached" : "ran")}], " +
+                     $"push {S(ms.Push)}, rollout {S(ms.Rollout)}); " +
+                     $"host publish + COPY {S(man!.Total)} (publish {S(man.Publish)}, docker build {S(man.Build)}, push {S(man.Push)}, rollout {S(man.Rollout)})");
+            await CheckAnswerAsync(sdkApp.ServiceName, Marker(round), ct);
         }
 
         for (var i = 0; i < NoOpRuns; i++)
@@ -66,7 +82,7 @@ sealed class BenchmarkRun(BenchEnvironment env, int rounds)
         }
 
         var coldApp = new AppCopy(env, "cold", $"bench-cold-{env.Suffix}");
-        coldApp.SetAnswer("cold");
+        coldApp.SetAnswer($"cold.{env.Suffix}");
         services.Add(coldApp.ServiceName);
         results.ColdFirstDeploy = await SdkPath.DeployAsync(env, coldApp, ct);
         log.Info($"cold first deploy of {coldApp.ServiceName}: {S(results.ColdFirstDeploy.Total)} " +
@@ -80,17 +96,14 @@ sealed class BenchmarkRun(BenchEnvironment env, int rounds)
         }
     }
 
-    async Task<ManualTiming> ManualRoundAsync(ManualPath manual, int round, CancellationToken ct)
+    void SetAnswers(int round, params AppCopy[] apps)
     {
-        var (image, publish, build, push) = await manual.BuildAndPushAsync(round, ct);
-        var rollout = await manual.UpdateAsync(image, ct);
-        return new ManualTiming(publish, build, push, rollout);
+        foreach (var app in apps) app.SetAnswer(Marker(round));
     }
 
-    static void SetAnswers(int round, params AppCopy[] apps)
-    {
-        foreach (var app in apps) app.SetAnswer($"r{round}");
-    }
+    /// <summary>The round's answer, unique to this run: docker build's layer cache (and the registry's blobs) outlive
+    /// a run, and an earlier run's round 1 must not make this one's a cache hit.</summary>
+    string Marker(int round) => $"r{round}.{env.Suffix}";
 
     /// <summary>A sanity check outside the timings: the edge serves the round's code. Warns only.</summary>
     async Task CheckAnswerAsync(string service, string marker, CancellationToken ct)
@@ -128,7 +141,7 @@ sealed class BenchmarkRun(BenchEnvironment env, int rounds)
 
     async Task ReportAsync()
     {
-        var md = BenchReport.Render(results, rounds, env.SdkVersion);
+        var md = BenchReport.Render(results, rounds, env.SdkVersion, SdkBuildImage.HostSdkVersion);
         log.Info("");
         foreach (var line in md.TrimEnd().Split('\n')) log.Info(line);
         var path = Path.Combine(BuildBase.RootDirectory, "artifacts", "benchmark.md");
