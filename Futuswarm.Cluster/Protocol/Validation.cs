@@ -7,7 +7,7 @@ namespace Futuswarm.Protocol;
 public static partial class Validation
 {
     public const int MaxServiceNameLength = 40;
-    public const int MinDeployTimeoutSeconds = 30;
+    public const int MinDeployTimeoutSeconds = 10;
     public const int MaxDeployTimeoutSeconds = 3600;
     public const int MaxReplicas = 50;
     public const string ReservedPrefix = "futuswarm";

@@ -106,7 +106,9 @@ public sealed class DeployVerb(DaemonContext ctx)
             var now = await ctx.Swarm.InspectAsync(svc, ct);
             if (now is not null && now.UpdateStatus?.State is not "rollback_completed")
             {
-                await ctx.Swarm.RollbackAsync(now, ct);
+                // The engine may already be rolling back on its own; then waiting is all there is to do.
+                if (now.UpdateStatus?.State is not "rollback_started")
+                    await ctx.Swarm.RollbackAsync(now, ct);
                 var watcher = new RolloutWatcher(ctx.Swarm, _ => Task.CompletedTask);
                 if (!await watcher.WaitForRollbackAsync(svc, DateTimeOffset.UtcNow + RollbackBound, ct))
                     code = ErrorCodes.RollbackFailed;

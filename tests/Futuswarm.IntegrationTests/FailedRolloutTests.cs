@@ -31,10 +31,35 @@ public sealed class FailedRolloutTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Not_healthy_within_the_deploy_timeout_is_rolled_back_by_the_manager_FSW4002()
+    {
+        var good = await Dotnet.DeployAsync(_app.ProjectFile);
+        Assert.True(good.ExitCode == 0, good.Output);
+        var goodImage = (await SwarmService.InspectAsync(_app.ServiceName))!.Spec.TaskTemplate.ContainerSpec.Image;
+
+        // The check fails, but the engine counts failures only after the 30 s start period: the manager's bound comes first.
+        _app.BreakHealth();
+        _app.SetAnswerSuffix(" slow");
+        var bad = await Dotnet.DeployAsync(_app.ProjectFile, "-p:SwarmDeployTimeout=12");
+        output.WriteLine(bad.Output);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("error FSW4002", bad.Output);
+        Assert.Contains("keeps serving", bad.Output);
+        Figures.Record($"deploy timeout 12 s: FSW4002 and rolled back after {bad.Elapsed.TotalSeconds:0.0} s");
+
+        var service = (await SwarmService.InspectAsync(_app.ServiceName))!;
+        Assert.Equal(goodImage, service.Spec.TaskTemplate.ContainerSpec.Image);
+        Assert.Equal("rollback_completed", service.UpdateStatus?.State);
+        var answer = await Edge.GetServiceAsync(_app.ServiceName);
+        Assert.Equal(200, answer.Status);
+        Assert.DoesNotContain("slow", answer.Body);
+    }
+
+    [Fact]
     public async Task Never_healthy_first_deploy_is_FSW4003_and_removes_the_service()
     {
         _app.BreakHealth();
-        var bad = await Dotnet.DeployAsync(_app.ProjectFile, "-p:SwarmDeployTimeout=60");
+        var bad = await Dotnet.DeployAsync(_app.ProjectFile, "-p:SwarmDeployTimeout=20");
         output.WriteLine(bad.Output);
         Assert.NotEqual(0, bad.ExitCode);
         Assert.Contains("error FSW4003", bad.Output);

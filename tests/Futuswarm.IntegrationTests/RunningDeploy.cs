@@ -21,7 +21,8 @@ public sealed class RunningDeploy : IDisposable
             while (await _process.StandardOutput.ReadLineAsync() is { } line)
             {
                 lock (_log) _log.AppendLine(line);
-                if (line.Contains("updating service")) _rolloutStarted.TrySetResult();
+                // The watcher's first line comes after the engine accepted the update ("release n: updating service" comes before).
+                if (line.Contains(" updating: ")) _rolloutStarted.TrySetResult();
             }
         });
     }
@@ -30,7 +31,7 @@ public sealed class RunningDeploy : IDisposable
     public int ExitCode => _process.ExitCode;
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    /// <summary>The manager has started changing the service.</summary>
+    /// <summary>The engine has accepted the new spec and is rolling it out.</summary>
     public Task RolloutStartedAsync() => _rolloutStarted.Task.WaitAsync(TimeSpan.FromMinutes(3));
 
     public async Task WaitForExitAsync()

@@ -194,14 +194,14 @@ public class ValidationTests
     // ---- deploy timeout ----
 
     [Theory]
-    [InlineData(30)]
+    [InlineData(10)]
     [InlineData(300)]
     [InlineData(3600)]
     public void ValidDeployTimeouts(int s) => Assert.Null(Validation.CheckDeployTimeout(s));
 
     [Theory]
     [InlineData(0)]
-    [InlineData(29)]
+    [InlineData(9)]
     [InlineData(3601)]
     [InlineData(-300)]
     public void InvalidDeployTimeouts(int s) => Assert.NotNull(Validation.CheckDeployTimeout(s));
