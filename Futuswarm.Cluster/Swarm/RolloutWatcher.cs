@@ -90,6 +90,9 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Func<string, Task> progre
         return message;
     }
 
+    private static int Telling(TaskResponse t) =>
+        !string.IsNullOrEmpty(t.Status.Err) || FailedStates.Contains(t.Status.State) ? 0 : t.Status.State == TaskState.Complete ? 1 : 2;
+
     private static RolloutResult Failed(string message, (string? Error, string? ContainerId) task) => new(false, message, task.Error, task.ContainerId);
 
     private static List<TaskResponse> Ours(IEnumerable<TaskResponse> tasks, string templateHash) =>
@@ -109,7 +112,9 @@ public sealed class RolloutWatcher(SwarmGateway swarm, Func<string, Task> progre
 
     private static (string? Error, string? ContainerId) Describe(IReadOnlyList<TaskResponse> failed)
     {
-        var t = failed.OrderByDescending(x => x.Status.Timestamp).FirstOrDefault();
+        // The task that says most: one that failed or exited (an unhealthy task is stopped and ends "complete")
+        // before one the rollback merely shut down; the newest of those.
+        var t = failed.OrderBy(Telling).ThenByDescending(x => x.Status.Timestamp).FirstOrDefault();
         if (t is null) return (null, null);
         var err = string.IsNullOrEmpty(t.Status.Err) ? t.Status.Message : $"{t.Status.Err} ({t.Status.Message})";
         return ($"task {t.ID[..Math.Min(12, t.ID.Length)]}: {t.Status.State.ToString().ToLowerInvariant()}: {err}", t.Status.ContainerStatus?.ContainerID);

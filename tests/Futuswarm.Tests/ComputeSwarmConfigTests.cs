@@ -242,7 +242,7 @@ public sealed class ComputeSwarmConfigTests : IDisposable
     }
 
     [Theory]
-    [InlineData("10")]
+    [InlineData("9")]
     [InlineData("soon")]
     public void InvalidDeployTimeout(string value)
     {

@@ -78,7 +78,7 @@ public class DeployRequestValidatorTests
         }));
 
     [Theory]
-    [InlineData(29)]
+    [InlineData(9)]
     [InlineData(3601)]
     public void InvalidDeployTimeout(int s) => Assert.Equal("FSW2006", CodeOf(Valid() with { TimeoutSeconds = s }));
 
