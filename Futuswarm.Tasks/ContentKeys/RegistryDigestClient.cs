@@ -17,7 +17,11 @@ public sealed partial class RegistryDigestClient(HttpMessageHandler? handler = n
         "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json",
     ];
 
-    public async Task<string> ResolveAsync(string image, CancellationToken ct)
+    public async Task<string> ResolveAsync(string image, CancellationToken ct) =>
+        await TryResolveAsync(image, ct) ?? throw new InvalidOperationException($"the registry answered 404: no manifest for {image}");
+
+    /// <summary>The digest, or null when the registry says the tag does not exist (404); other failures throw.</summary>
+    public async Task<string?> TryResolveAsync(string image, CancellationToken ct)
     {
         var (registry, repository, reference) = Parse(image);
         if (reference.StartsWith("sha256:", StringComparison.Ordinal)) return reference;
@@ -95,8 +99,9 @@ public sealed partial class RegistryDigestClient(HttpMessageHandler? handler = n
         return doc.RootElement.TryGetProperty("token", out var t) ? t.GetString()! : doc.RootElement.GetProperty("access_token").GetString()!;
     }
 
-    private static string DigestOf(HttpResponseMessage response, string image)
+    private static string? DigestOf(HttpResponseMessage response, string image)
     {
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"the registry answered {(int)response.StatusCode} for {image}");
         return response.Headers.TryGetValues("Docker-Content-Digest", out var v) ? v.First()

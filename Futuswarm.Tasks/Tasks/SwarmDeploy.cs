@@ -58,8 +58,8 @@ public sealed class SwarmDeploy : ManagerTask
         switch (Outcome)
         {
             case Wire.Outcomes.ImageRequired:
-                Log.LogMessage(MessageImportance.High, $"{ServiceName}: the app changed; publishing its image");
-                break;
+                break; // the targets publish the image and ask again
+
             case Wire.Outcomes.Unchanged:
                 Log.LogMessage(MessageImportance.High, $"{ServiceName}: unchanged, release {Release} keeps running{(Url.Length > 0 ? " at " + Url : "")}");
                 break;

@@ -41,7 +41,7 @@ static class BenchReport
 
         Row(md, "SwarmDeploy, whole command", S(sdkTotal));
         Row(md, "SwarmDeploy build and push (start to \"updating service\")",
-            $"{S(sdkBp)} (publish {S(sdkPublish)}, content key + first request {S(sdkAsk)}, image build + push {S(sdkImage)}, second request until the rollout starts {S(sdkSecond)})");
+            $"{S(sdkBp)} (publish {S(sdkPublish)}, content key + registry lookup {S(sdkAsk)}, image build + push {S(sdkImage)}, the deploy request until the rollout starts {S(sdkSecond)})");
         Row(md, "SwarmDeploy rollout (\"updating service\" to \"deployed\")", S(sdkRo));
 
         var msBp = BenchResults.Median(r.MultiStageRounds.Select(x => x.BuildPush));

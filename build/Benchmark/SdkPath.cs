@@ -4,11 +4,11 @@ namespace Futuswarm.Build.Benchmarks;
 
 /// <summary>One `dotnet publish -t:SwarmDeploy`, cut into phases at its log lines (seconds; null when a line is missing).</summary>
 /// <param name="Total">The whole command, process start to exit.</param>
-/// <param name="BuildPush">Start until "release N: updating service": publish, content key, first request, image push, second request.</param>
+/// <param name="BuildPush">Start until "release N: updating service": publish, content key, registry lookup, image push, the deploy request.</param>
 /// <param name="Rollout">"release N: updating service" until "release N deployed": the manager's start-first rollout and route.</param>
 /// <param name="Publish">Start until MSBuild printed the publish folder (restore, compile, publish).</param>
-/// <param name="KeyAndAsk">Publish folder until the manager's first answer ("the app changed" or "unchanged"): content key, one round trip.</param>
-/// <param name="ImagePush">"the app changed" until "Pushed image": the SDK's PublishContainer (layer, upload, manifest).</param>
+/// <param name="KeyAndAsk">Publish folder until the decision ("publishing its image" or "unchanged"): content key and the registry lookup of its tag.</param>
+/// <param name="ImagePush">"publishing its image" until "Pushed image": the SDK's PublishContainer (layer, upload, manifest).</param>
 /// <param name="Outcome">deployed or unchanged.</param>
 sealed record SdkTiming(double Total, double? BuildPush, double? Rollout, double? Publish, double? KeyAndAsk, double? ImagePush, string Outcome);
 
@@ -27,7 +27,7 @@ static partial class SdkPath
             TimeSpan.FromMinutes(10), ct, BenchEnvironment.DotnetEnv);
         var prefix = app.ServiceName + ":";
         var published = run.At(l => l.Contains(" -> ") && l.TrimEnd().EndsWith("/publish/", StringComparison.Ordinal));
-        var changed = run.At(l => l.Contains(prefix + " the app changed"));
+        var changed = run.At(l => l.Contains(prefix) && l.Contains("publishing its image"));
         var unchanged = run.At(l => l.Contains(prefix + " unchanged"));
         var pushed = run.At(l => l.TrimStart().StartsWith("Pushed image ", StringComparison.Ordinal));
         var start = run.At(l => l.Contains(prefix) && RolloutStart().IsMatch(l));

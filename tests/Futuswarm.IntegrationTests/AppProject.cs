@@ -31,6 +31,13 @@ public sealed class AppProject : IDisposable
     /// <summary>Changes what "/" answers (a code change: the content key changes).</summary>
     public void SetAnswerSuffix(string suffix) => Replace(ProgramFile, "(served by {Environment.MachineName})", $"{suffix} (served by {{Environment.MachineName}})", once: true);
 
+    /// <summary>The app's code as it is now, to go back to later (a revert).</summary>
+    public string Program
+    {
+        get => File.ReadAllText(ProgramFile);
+        set => File.WriteAllText(ProgramFile, value);
+    }
+
     /// <summary>Makes the health endpoint fail, so new tasks never get healthy.</summary>
     public void BreakHealth() => Replace(ProgramFile, "app.MapGet(\"/health\", () => Results.Text(\"healthy\\n\"));",
         "app.MapGet(\"/health\", () => Results.StatusCode(500));", once: true);
