@@ -22,12 +22,7 @@ public sealed record ClusterProfile
     public string? BaseImage { get; init; }
     public required string BaseDomain { get; init; }
 
-    public static string DefaultDirectory()
-    {
-        var fromEnv = Environment.GetEnvironmentVariable("FUTUSWARM_HOME");
-        var home = string.IsNullOrEmpty(fromEnv) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".futuswarm") : fromEnv;
-        return Path.Combine(home, "clusters");
-    }
+    public static string DefaultDirectory() => ProfileLocation.DefaultDirectory();
 
     public static IReadOnlyList<string> List(string directory) =>
         Directory.Exists(directory)

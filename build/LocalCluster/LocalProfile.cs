@@ -6,15 +6,7 @@ namespace Futuswarm.Build.LocalCluster;
 /// <summary>The developers' profile "local" (DESIGN.md section 5): no secrets, the API host key pinned in its own known_hosts.</summary>
 sealed record LocalProfile(string KnownHostsPath, string HostKeyAlias, string? IdentityFile)
 {
-    public static string Directory
-    {
-        get
-        {
-            var fromEnv = Environment.GetEnvironmentVariable("FUTUSWARM_HOME");
-            var home = string.IsNullOrEmpty(fromEnv) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".futuswarm") : fromEnv;
-            return Path.Combine(home, "clusters");
-        }
-    }
+    public static string Directory => Futuswarm.Protocol.ProfileLocation.DefaultDirectory();
 
     public static async Task<LocalProfile> WriteAsync(LocalInfra infra, string hostKey, AdminKey admin, ILog log)
     {
