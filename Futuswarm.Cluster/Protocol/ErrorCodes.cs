@@ -57,6 +57,12 @@ public static class ErrorCodes
     // FSW5xxx: state, secrets, databases.
     public const string StoreFailed = "FSW5001";
     public const string StateCorrupt = "FSW5002";
+    public const string SecretFormatUnknown = "FSW5003";
+    public const string SecretContextMismatch = "FSW5004";
+    public const string SecretKeyUnwrapFailed = "FSW5005";
+    public const string SecretTampered = "FSW5006";
+    public const string SecretKeyFileInvalid = "FSW5007";
+    public const string KmsFailed = "FSW5008";
 
     // FSW6xxx: provisioning and the local cluster.
     public const string PortsTaken = "FSW6001";
