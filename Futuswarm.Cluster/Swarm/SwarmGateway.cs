@@ -56,37 +56,30 @@ public sealed class SwarmGateway(DockerClient docker) : IDisposable
         }, ct), $"listing tasks of {serviceName}");
 
     /// <summary>The last lines a service's tasks wrote, for error reports. Best effort: an empty list when logs are unavailable.</summary>
-    public async Task<IReadOnlyList<string>> LastLogLinesAsync(string serviceId, int lines, CancellationToken ct)
-    {
-        try
-        {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            cts.CancelAfter(TimeSpan.FromSeconds(5));
-            using var stream = await docker.Swarm.GetServiceLogsAsync(serviceId, false,
-                new ServiceLogsParameters { ShowStdout = true, ShowStderr = true, Tail = lines.ToString(System.Globalization.CultureInfo.InvariantCulture), Follow = false }, cts.Token);
-            var (stdout, stderr) = await stream.ReadOutputToEndAsync(cts.Token);
-            return (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lines).ToList();
-        }
-        catch (Exception e) when (e is DockerApiException or OperationCanceledException or IOException)
-        {
-            return [];
-        }
-    }
+    public Task<IReadOnlyList<string>> LastLogLinesAsync(string serviceId, int lines, CancellationToken ct) =>
+        TailAsync(t => docker.Swarm.GetServiceLogsAsync(serviceId, false,
+            new ServiceLogsParameters { ShowStdout = true, ShowStderr = true, Tail = Text(lines), Follow = false }, t), lines, ct);
 
     /// <summary>The last lines one container wrote (on this node only; best effort).</summary>
-    public async Task<IReadOnlyList<string>> ContainerLogLinesAsync(string containerId, int lines, CancellationToken ct)
+    public Task<IReadOnlyList<string>> ContainerLogLinesAsync(string containerId, int lines, CancellationToken ct) =>
+        TailAsync(t => docker.Containers.GetContainerLogsAsync(containerId, false,
+            new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = Text(lines) }, t), lines, ct);
+
+    /// <summary>Reads a log stream to its end within 5 s; logs are a courtesy in error reports, never a reason to fail.</summary>
+    private static async Task<IReadOnlyList<string>> TailAsync(Func<CancellationToken, Task<MultiplexedStream>> open, int lines, CancellationToken ct)
     {
         try
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(TimeSpan.FromSeconds(5));
-            using var stream = await docker.Containers.GetContainerLogsAsync(containerId, false,
-                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = lines.ToString(System.Globalization.CultureInfo.InvariantCulture) }, cts.Token);
+            using var stream = await open(cts.Token);
             var (stdout, stderr) = await stream.ReadOutputToEndAsync(cts.Token);
             return (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lines).ToList();
         }
         catch (Exception e) when (e is DockerApiException or OperationCanceledException or IOException or HttpRequestException) { return []; }
     }
+
+    private static string Text(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>What a container's last health checks printed (on this node only; best effort).</summary>
     public async Task<IReadOnlyList<string>> HealthLogAsync(string containerId, CancellationToken ct)

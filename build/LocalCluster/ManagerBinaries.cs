@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Futuswarm.Build.Framework;
 
 namespace Futuswarm.Build.LocalCluster;
@@ -26,29 +25,11 @@ static class ManagerBinaries
         var project = Path.Combine(BuildBase.RootDirectory, "Futuswarm.Cluster", "Futuswarm.Cluster.csproj");
         await Proc.RunAsync(ManagerLayout.Dotnet, ["publish", project, "-c", "Release", "-o", staging, "-nologo", "-v:q", "-nodeReuse:false", "-p:UseSharedCompilation=false"],
             new ProcOptions { Log = log, Timeout = TimeSpan.FromMinutes(5) }, ct);
-        if (Directory.Exists(layout.Lib) && Fingerprint(layout.Lib) == Fingerprint(staging))
-        {
-            Directory.Delete(staging, recursive: true);
-            File.WriteAllText(stamp, source);
-            log.Detail("manager binaries unchanged");
-            return false;
-        }
         File.WriteAllText(Path.Combine(staging, SourceStamp), source);
         if (Directory.Exists(layout.Lib)) Directory.Delete(layout.Lib, recursive: true);
         Directory.CreateDirectory(Path.GetDirectoryName(layout.Lib)!);
         Directory.Move(staging, layout.Lib);
         log.Info($"installed the manager binaries in {layout.Lib}");
         return true;
-    }
-
-    static string Fingerprint(string dir)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != SourceStamp).Order(StringComparer.Ordinal))
-        {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(dir, f)));
-            hash.AppendData(File.ReadAllBytes(f));
-        }
-        return Convert.ToHexString(hash.GetHashAndReset());
     }
 }
