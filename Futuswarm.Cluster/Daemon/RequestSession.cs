@@ -37,7 +37,7 @@ public sealed class RequestSession(DaemonContext ctx, Stream stream)
                     result = await new DeployVerb(ctx).RunAsync(who, deploy, writer, CancellationToken.None);
                     break;
                 default:
-                    var status = Parse<StatusRequest>(body);
+                    var status = Parse<ServiceRequest>(body);
                     service = status.Service;
                     result = await new StatusVerb(ctx).RunAsync(who, status, ctx.Lifetime);
                     break;

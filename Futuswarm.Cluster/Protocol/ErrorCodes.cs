@@ -15,6 +15,8 @@ public static class ErrorCodes
     public const string MultiTargetNotSupported = "FSW0005";
     public const string ProfileInvalid = "FSW0006";
     public const string ContentKeyFailed = "FSW0007";
+    public const string SecretSourceMissing = "FSW0008";
+    public const string ParameterMissing = "FSW0009";
 
     // FSW1xxx: transport (SSH, host key, protocol, registry).
     public const string HostKeyUnknown = "FSW1001";
@@ -40,6 +42,9 @@ public static class ErrorCodes
     public const string InvalidImage = "FSW2011";
     public const string ServiceNotFound = "FSW2012";
     public const string ReservedServiceName = "FSW2013";
+    public const string InvalidSecretName = "FSW2014";
+    public const string InvalidSecretValue = "FSW2015";
+    public const string SecretNotFound = "FSW2016";
 
     // FSW3xxx: authorization.
     public const string NotOwner = "FSW3001";
@@ -63,6 +68,7 @@ public static class ErrorCodes
     public const string SecretTampered = "FSW5006";
     public const string SecretKeyFileInvalid = "FSW5007";
     public const string KmsFailed = "FSW5008";
+    public const string StoreConfigInvalid = "FSW5009";
 
     // FSW6xxx: provisioning and the local cluster.
     public const string PortsTaken = "FSW6001";

@@ -18,6 +18,35 @@ public static partial class Validation
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.]*\\z")]
     private static partial Regex EnvName();
 
+    [GeneratedRegex("^[A-Za-z0-9._-]+\\z")]
+    private static partial Regex SecretFileName();
+
+    /// <summary>Swarm's own limit on a secret's data (swarmkit MaxSecretSize).</summary>
+    public const int MaxSecretBytes = 500 * 1024;
+    public const int MaxSecretNameLength = 128;
+
+    /// <summary>
+    /// Secret names are file names under /run/secrets: letters, digits, '.', '_', '-'; "__" nests configuration
+    /// keys for .NET's key-per-file provider. Null when valid, else the reason.
+    /// </summary>
+    public static string? CheckSecretName(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return "it is empty";
+        if (name.Length > MaxSecretNameLength) return $"'{name}' is longer than {MaxSecretNameLength} characters";
+        if (!SecretFileName().IsMatch(name)) return $"'{name}' may contain only letters, digits, '.', '_' and '-' (it becomes a file name under /run/secrets)";
+        if (name.All(c => c == '.')) return $"'{name}' is not a file name";
+        if (name.StartsWith('.')) return $"'{name}' starts with '.', which hides the file from configuration providers";
+        return null;
+    }
+
+    /// <summary>Never names the value itself: the reason is about its size only.</summary>
+    public static string? CheckSecretValue(string name, int length)
+    {
+        if (length == 0) return $"the value of '{name}' is empty; remove the secret instead (SwarmSecretRemove) if it is no longer needed";
+        if (length > MaxSecretBytes) return $"the value of '{name}' is {length / 1024} KB; Swarm keeps secrets of at most {MaxSecretBytes / 1024} KB";
+        return null;
+    }
+
     /// <summary>Null when valid, else the reason. Names become DNS labels under the base domain and swarm names.</summary>
     public static string? CheckServiceName(string? name)
     {

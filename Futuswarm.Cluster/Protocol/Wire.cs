@@ -13,13 +13,20 @@ public static class Wire
     public const int ProtocolVersion = 1;
     public static readonly int[] SupportedProtocols = [1];
 
-    public const int MaxRequestBytes = 1024 * 1024;
+    /// <summary>Room for several secrets of Swarm's largest size (500 KB each, base64 in JSON).</summary>
+    public const int MaxRequestBytes = 8 * 1024 * 1024;
 
     public static class Verbs
     {
         public const string Deploy = "deploy";
         public const string Status = "status";
-        public static readonly string[] All = [Deploy, Status];
+        public const string SecretSet = "secret-set";
+        public const string SecretList = "secret-list";
+        public const string SecretRemove = "secret-remove";
+        public const string ConfigSet = "config-set";
+        public const string ConfigUnset = "config-unset";
+        public const string ConfigList = "config-list";
+        public static readonly string[] All = [Deploy, Status, SecretSet, SecretList, SecretRemove, ConfigSet, ConfigUnset, ConfigList];
     }
 
     public static class LineTypes
@@ -36,6 +43,9 @@ public static class Wire
         public const string Unchanged = "unchanged";
         public const string ImageRequired = "image-required";
         public const string Status = "status";
+        /// <summary>A secret or config change was saved; the service does not run, so its next deploy uses it.</summary>
+        public const string Stored = "stored";
+        public const string Listed = "listed";
     }
 
     public static readonly JsonSerializerOptions Json = new()
@@ -60,6 +70,72 @@ public sealed record DeployRequest
     public required string ContentKey { get; init; }
     public required ServiceSettings Spec { get; init; }
     public int TimeoutSeconds { get; init; } = 300;
+    /// <summary>The project's declared secrets (SwarmSecret items): a value only where it changed.</summary>
+    public List<SecretInput> Secrets { get; init; } = [];
+}
+
+/// <summary>
+/// One secret in a request. With <see cref="Value"/>: set it (no new version if equal to the current one).
+/// With only <see cref="Fingerprint"/>: the client holds the current value; the manager checks it still is
+/// (FSW4005 when it changed meanwhile). With neither: keep the cluster's current version (the client has no
+/// source for it on this machine); an error when there is none.
+/// </summary>
+public sealed record SecretInput
+{
+    public required string Name { get; init; }
+    public byte[]? Value { get; init; }
+    public string? Fingerprint { get; init; }
+
+    // Records print their members; a value must never reach a log through ToString.
+    public override string ToString() => $"SecretInput {{ Name = {Name}, Value = {(Value is null ? "none" : "(hidden)")} }}";
+}
+
+public sealed record SecretSetRequest
+{
+    public required int Protocol { get; init; }
+    public required string Service { get; init; }
+    public required List<SecretInput> Secrets { get; init; }
+    public int TimeoutSeconds { get; init; } = 300;
+}
+
+public sealed record ConfigSetRequest
+{
+    public required int Protocol { get; init; }
+    public required string Service { get; init; }
+    public required SortedDictionary<string, string> Values { get; init; }
+    public int TimeoutSeconds { get; init; } = 300;
+}
+
+/// <summary>secret-remove and config-unset: names to take out of the service's next release.</summary>
+public sealed record RemoveRequest
+{
+    public required int Protocol { get; init; }
+    public required string Service { get; init; }
+    public required List<string> Names { get; init; }
+    public int TimeoutSeconds { get; init; } = 300;
+}
+
+/// <summary>A secret as listed: never its value. The fingerprint is an HMAC under the service's fingerprint key.</summary>
+public sealed record SecretInfo
+{
+    public required string Name { get; init; }
+    public required string Version { get; init; }
+    public required DateTimeOffset SetAt { get; init; }
+    public required string SetBy { get; init; }
+    public required string Fingerprint { get; init; }
+    /// <summary>How many versions the store keeps for this name.</summary>
+    public int Versions { get; init; }
+}
+
+/// <summary>A plain configuration value: set on the cluster (SwarmConfigSet) or declared in the project (SwarmEnvironmentVariable).</summary>
+public sealed record ConfigInfo
+{
+    public required string Name { get; init; }
+    public required string Value { get; init; }
+    /// <summary>"cluster" or "project".</summary>
+    public required string Source { get; init; }
+    /// <summary>False for a project value hidden by a cluster value of the same name.</summary>
+    public bool Effective { get; init; } = true;
 }
 
 /// <summary>The part of a service that lives in its spec; its hash decides whether the service is updated.</summary>
@@ -74,7 +150,8 @@ public sealed record ServiceSettings
     public List<string> Domains { get; init; } = [];
 }
 
-public sealed record StatusRequest
+/// <summary>status, secret-list and config-list: which service.</summary>
+public sealed record ServiceRequest
 {
     public required int Protocol { get; init; }
     public required string Service { get; init; }
@@ -98,6 +175,10 @@ public sealed record ResponseLine
     public int? RunningTasks { get; init; }
     public int? DesiredTasks { get; init; }
     public int[]? Protocols { get; init; }
+    public IReadOnlyList<SecretInfo>? Secrets { get; init; }
+    /// <summary>The service's key for <see cref="SecretFingerprint"/>, given to its owners with secret-list.</summary>
+    public byte[]? FingerprintKey { get; init; }
+    public IReadOnlyList<ConfigInfo>? Config { get; init; }
 
     public static ResponseLine Progress(string message) => new() { Type = Wire.LineTypes.Progress, Message = message };
     public static ResponseLine Error(string code, string message, IReadOnlyList<string>? details = null) =>

@@ -7,7 +7,7 @@ namespace Futuswarm.Cluster.Verbs;
 /// <summary>What runs for a service: its current release, image, content key and tasks.</summary>
 public sealed class StatusVerb(DaemonContext ctx)
 {
-    public async Task<ResponseLine> RunAsync(Identity who, StatusRequest request, CancellationToken ct)
+    public async Task<ResponseLine> RunAsync(Identity who, ServiceRequest request, CancellationToken ct)
     {
         DeployRequestValidator.CheckServiceName(request.Service);
         await ctx.Authorizer.AuthorizeAsync(who, request.Service, claim: false, ct);

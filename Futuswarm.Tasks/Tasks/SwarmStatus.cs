@@ -14,7 +14,7 @@ public sealed class SwarmStatus : ManagerTask
 
     protected override async Task ExecuteAsync()
     {
-        var result = await SendAsync(Wire.Verbs.Status, new StatusRequest { Protocol = Wire.ProtocolVersion, Service = ServiceName });
+        var result = await SendAsync(Wire.Verbs.Status, new ServiceRequest { Protocol = Wire.ProtocolVersion, Service = ServiceName });
         if (result is null) return;
         Release = result.Release?.ToString(CultureInfo.InvariantCulture) ?? "";
         Image = result.Image ?? "";

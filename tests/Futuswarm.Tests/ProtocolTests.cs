@@ -104,8 +104,8 @@ public class ProtocolTests
     [Fact]
     public void StatusRequestRejectsUnknownFields()
     {
-        Assert.Equal("s", JsonSerializer.Deserialize<StatusRequest>("""{"protocol":1,"service":"s"}""", Wire.Json)!.Service);
-        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<StatusRequest>("""{"protocol":1,"service":"s","all":true}""", Wire.Json));
+        Assert.Equal("s", JsonSerializer.Deserialize<ServiceRequest>("""{"protocol":1,"service":"s"}""", Wire.Json)!.Service);
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<ServiceRequest>("""{"protocol":1,"service":"s","all":true}""", Wire.Json));
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class SwarmStatusTests
         Assert.Equal(1, doc.RootElement.GetProperty("protocol").GetInt32());
         Assert.Equal("svc", doc.RootElement.GetProperty("service").GetString());
         Assert.Equal(["protocol", "service"], doc.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
-        var atManager = JsonSerializer.Deserialize<Futuswarm.Protocol.StatusRequest>(ssh.Stdin, Futuswarm.Protocol.Wire.Json)!;
+        var atManager = JsonSerializer.Deserialize<Futuswarm.Protocol.ServiceRequest>(ssh.Stdin, Futuswarm.Protocol.Wire.Json)!;
         Assert.Equal("svc", atManager.Service);
     }
 
