@@ -23,6 +23,12 @@ public sealed record DaemonConfig
     public required EdgeConfig Edge { get; init; }
     /// <summary>Swarm placement constraints for tenant services (e.g. node.role==worker on AWS).</summary>
     public List<string> PlacementConstraints { get; init; } = [];
+    /// <summary>Where the state lives (DESIGN.md section 6); the local directory unless S3 is configured.</summary>
+    public StoreConfig Store { get; init; } = new();
+    /// <summary>What wraps the data keys of secrets: a local key file or KMS.</summary>
+    public KeysConfig Keys { get; init; } = new();
+    /// <summary>How many releases back Docker secrets are kept beyond the current and previous ones.</summary>
+    public int KeepReleases { get; init; } = 5;
 
     public static DaemonConfig Load(string path)
     {
@@ -48,4 +54,33 @@ public sealed record EdgeConfig
     /// <summary>Host directory mounted into the proxy: its admin socket and its saved configuration.</summary>
     public required string StateDirectory { get; init; }
     public List<string> PlacementConstraints { get; init; } = ["node.role==manager"];
+}
+
+public sealed record StoreConfig
+{
+    public const string Directory = "directory";
+    public const string S3 = "s3";
+    /// <summary>"directory" (StateDirectory) or "s3".</summary>
+    public string Kind { get; init; } = Directory;
+    public string? Bucket { get; init; }
+    /// <summary>A key prefix inside the bucket, e.g. "clusters/prod/"; empty for the bucket's root.</summary>
+    public string Prefix { get; init; } = "";
+    public string? Region { get; init; }
+    /// <summary>An S3-compatible endpoint (e.g. http://127.0.0.1:4569); null for AWS.</summary>
+    public string? ServiceUrl { get; init; }
+    public bool ForcePathStyle { get; init; }
+    /// <summary>The KMS key for SSE-KMS on every write; null asks for the bucket's default encryption.</summary>
+    public string? SseKmsKeyId { get; init; }
+}
+
+public sealed record KeysConfig
+{
+    public const string Local = "local";
+    public const string Kms = "kms";
+    /// <summary>"local" (a 32-byte key file, 0600) or "kms".</summary>
+    public string Kind { get; init; } = Local;
+    public string? KeyFile { get; init; }
+    public string? KmsKeyId { get; init; }
+    public string? Region { get; init; }
+    public string? ServiceUrl { get; init; }
 }

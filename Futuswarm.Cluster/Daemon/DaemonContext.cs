@@ -1,6 +1,7 @@
 using Futuswarm.Cluster.Access;
 using Futuswarm.Cluster.Config;
 using Futuswarm.Cluster.Edge;
+using Futuswarm.Cluster.Secrets;
 using Futuswarm.Cluster.State;
 using Futuswarm.Cluster.Swarm;
 
@@ -18,6 +19,8 @@ public sealed class DaemonContext
     public required AuditLog Audit { get; init; }
     public required ServiceLocks Locks { get; init; }
     public required EdgeService Edge { get; init; }
+    /// <summary>Seals and opens secret values with the configured key provider.</summary>
+    public required EnvelopeCipher Cipher { get; init; }
     public required Action<string> Log { get; init; }
     /// <summary>Ends only when the daemon stops: rollouts never follow a client's cancellation.</summary>
     public required CancellationToken Lifetime { get; init; }

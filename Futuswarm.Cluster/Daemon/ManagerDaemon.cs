@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Futuswarm.Cluster.Access;
 using Futuswarm.Cluster.Config;
 using Futuswarm.Cluster.Edge;
+using Futuswarm.Cluster.Secrets;
 using Futuswarm.Cluster.State;
 using Futuswarm.Cluster.Swarm;
 
@@ -20,8 +21,9 @@ public sealed class ManagerDaemon(DaemonConfig config)
         var relayUid = State.Native.UserId(config.RelayUser) ?? throw new InvalidOperationException($"User {config.RelayUser} does not exist.");
         var relayGid = State.Native.GroupId(config.RelayUser) ?? throw new InvalidOperationException($"Group {config.RelayUser} does not exist.");
         var keysGid = config.KeysGroup is null ? null : State.Native.GroupId(config.KeysGroup);
-        var store = new LocalDirectoryStore(config.StateDirectory,
+        var store = StateFactory.CreateStore(config,
             keysGid is { } g ? new Dictionary<string, int> { [AclRepository.Key] = g } : null);
+        var cipher = new EnvelopeCipher(StateFactory.CreateKeys(config));
         using var swarm = SwarmGateway.Connect(config.DockerSocket);
         var releases = new ReleaseRepository(store);
         var acl = new AclRepository(store);
@@ -30,7 +32,7 @@ public sealed class ManagerDaemon(DaemonConfig config)
         {
             Config = config, Store = store, Swarm = swarm, Releases = releases, Acl = acl,
             Authorizer = new Authorizer(acl, releases, locks), Audit = new AuditLog(store), Locks = locks,
-            Edge = new EdgeService(config, swarm, releases, Log), Log = Log, Lifetime = lifetime,
+            Edge = new EdgeService(config, swarm, releases, Log), Cipher = cipher, Log = Log, Lifetime = lifetime,
         };
 
         var recovery = Task.Run(() => new PendingReleaseRecovery(ctx).RunAsync(lifetime), lifetime);
