@@ -21,6 +21,9 @@ public sealed class DaemonContext
     public required EdgeService Edge { get; init; }
     /// <summary>Seals and opens secret values with the configured key provider.</summary>
     public required EnvelopeCipher Cipher { get; init; }
+    public required SecretVault Vault { get; init; }
+    public required ServiceConfigurationRepository ServiceConfigs { get; init; }
+    public required DockerSecrets DockerSecrets { get; init; }
     public required Action<string> Log { get; init; }
     /// <summary>Ends only when the daemon stops: rollouts never follow a client's cancellation.</summary>
     public required CancellationToken Lifetime { get; init; }

@@ -28,11 +28,13 @@ public sealed class ManagerDaemon(DaemonConfig config)
         var releases = new ReleaseRepository(store);
         var acl = new AclRepository(store);
         var locks = new ServiceLocks();
+        var vault = new SecretVault(store, cipher, config.ClusterName);
         var ctx = new DaemonContext
         {
             Config = config, Store = store, Swarm = swarm, Releases = releases, Acl = acl,
             Authorizer = new Authorizer(acl, releases, locks), Audit = new AuditLog(store), Locks = locks,
-            Edge = new EdgeService(config, swarm, releases, Log), Cipher = cipher, Log = Log, Lifetime = lifetime,
+            Edge = new EdgeService(config, swarm, releases, Log), Cipher = cipher, Vault = vault,
+            ServiceConfigs = new ServiceConfigurationRepository(store), DockerSecrets = new DockerSecrets(swarm, vault, config.ClusterName), Log = Log, Lifetime = lifetime,
         };
 
         var recovery = Task.Run(() => new PendingReleaseRecovery(ctx).RunAsync(lifetime), lifetime);

@@ -41,6 +41,9 @@ public sealed class PendingReleaseRecovery(DaemonContext ctx)
                     State = ReleaseStates.Failed, FinishedAt = DateTimeOffset.UtcNow, ErrorCode = ErrorCodes.RolloutInterrupted,
                     Error = "The manager restarted during this rollout and found the service not at this release.",
                 };
+            // A done release's config is what runs: config.json may not have been written before the stop.
+            if (outcome.State == ReleaseStates.Done)
+                await ctx.ServiceConfigs.WriteAsync(service, new Secrets.ServiceConfiguration { Environment = release.Config, Secrets = release.Secrets }, ct);
             await ctx.Releases.WriteAsync(outcome, ct);
             ctx.Log($"release {release.Number} of {service} was pending at start: now {outcome.State}");
         }

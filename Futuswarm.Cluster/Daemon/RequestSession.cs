@@ -18,9 +18,10 @@ public sealed class RequestSession(DaemonContext ctx, Stream stream)
         string? service = null;
         string outcome = "error";
         string? code = null;
+        byte[] body = [];
         try
         {
-            var (header, body) = await ReadAsync();
+            (var header, body) = await ReadAsync();
             verb = header.Verb;
             fingerprint = Access.SshKeys.Fingerprint(header.Key);
             if (!Wire.Verbs.All.Contains(verb))
@@ -35,6 +36,36 @@ public sealed class RequestSession(DaemonContext ctx, Stream stream)
                     var deploy = Parse<DeployRequest>(body);
                     service = deploy.Service;
                     result = await new DeployVerb(ctx).RunAsync(who, deploy, writer, CancellationToken.None);
+                    break;
+                case Wire.Verbs.SecretSet:
+                    var secretSet = Parse<SecretSetRequest>(body);
+                    service = secretSet.Service;
+                    result = await new SecretVerbs(ctx).SetAsync(who, secretSet, writer);
+                    break;
+                case Wire.Verbs.SecretRemove:
+                    var secretRemove = Parse<RemoveRequest>(body);
+                    service = secretRemove.Service;
+                    result = await new SecretVerbs(ctx).RemoveAsync(who, secretRemove, writer);
+                    break;
+                case Wire.Verbs.SecretList:
+                    var secretList = Parse<ServiceRequest>(body);
+                    service = secretList.Service;
+                    result = await new SecretVerbs(ctx).ListAsync(who, secretList);
+                    break;
+                case Wire.Verbs.ConfigSet:
+                    var configSet = Parse<ConfigSetRequest>(body);
+                    service = configSet.Service;
+                    result = await new ConfigVerbs(ctx).SetAsync(who, configSet, writer);
+                    break;
+                case Wire.Verbs.ConfigUnset:
+                    var configUnset = Parse<RemoveRequest>(body);
+                    service = configUnset.Service;
+                    result = await new ConfigVerbs(ctx).UnsetAsync(who, configUnset, writer);
+                    break;
+                case Wire.Verbs.ConfigList:
+                    var configList = Parse<ServiceRequest>(body);
+                    service = configList.Service;
+                    result = await new ConfigVerbs(ctx).ListAsync(who, configList);
                     break;
                 default:
                     var status = Parse<ServiceRequest>(body);
@@ -58,6 +89,7 @@ public sealed class RequestSession(DaemonContext ctx, Stream stream)
         }
         finally
         {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(body);
             try
             {
                 await ctx.Audit.WriteAsync(new AuditEntry
@@ -84,6 +116,8 @@ public sealed class RequestSession(DaemonContext ctx, Stream stream)
                 throw new FswException(ErrorCodes.MalformedRequest, $"The request is larger than {Wire.MaxRequestBytes / 1024} KB.");
         }
         var all = buffer.ToArray();
+        // The request may hold secret values: the growing buffer is zeroed now, the body after the verb ran.
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer.GetBuffer());
         var newline = Array.IndexOf(all, (byte)'\n');
         if (newline < 0) throw new FswException(ErrorCodes.MalformedRequest, "The relay sent no header.");
         var header = JsonSerializer.Deserialize<RelayHeader>(all.AsSpan(0, newline), Wire.Json)
@@ -103,12 +137,19 @@ public sealed class RequestSession(DaemonContext ctx, Stream stream)
         }
         catch (JsonException e)
         {
-            throw new FswException(ErrorCodes.MalformedRequest, $"The request is not a JSON document: {e.Message}");
+            throw new FswException(ErrorCodes.MalformedRequest, $"The request is not a JSON document: {Where(e)}.");
         }
         if (version is null || !Wire.SupportedProtocols.Contains(version.Value))
             throw new FswException(ErrorCodes.ProtocolMismatch,
                 $"The client speaks protocol {version?.ToString() ?? "(none)"}; this manager speaks {string.Join(", ", Wire.SupportedProtocols)}. Use a Futuswarm.Sdk version that matches the cluster, or upgrade the cluster.");
     }
+
+    /// <summary>
+    /// Where the JSON went wrong, without the parser's message: that quotes characters of the document, which may be
+    /// a secret's value. Unknown members are named by their path.
+    /// </summary>
+    private static string Where(JsonException e) =>
+        $"{(e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "an unknown member" : "an invalid value")} at {e.Path ?? "$"} (byte {e.BytePositionInLine})";
 
     private static T Parse<T>(byte[] body)
     {
@@ -118,7 +159,7 @@ public sealed class RequestSession(DaemonContext ctx, Stream stream)
         }
         catch (JsonException e)
         {
-            throw new FswException(ErrorCodes.MalformedRequest, $"The request does not fit the {typeof(T).Name} schema: {e.Message}");
+            throw new FswException(ErrorCodes.MalformedRequest, $"The request does not fit the {typeof(T).Name} schema: {Where(e)}.");
         }
     }
 }

@@ -1,3 +1,4 @@
+using Futuswarm.Cluster.Secrets;
 using Futuswarm.Protocol;
 
 namespace Futuswarm.Cluster.State;
@@ -18,7 +19,12 @@ public sealed record Release
     public required string Image { get; init; }
     public required string ContentKey { get; init; }
     public required string SpecHash { get; init; }
+    /// <summary>The project's settings as deployed; its Environment is the project's layer only.</summary>
     public required ServiceSettings Spec { get; init; }
+    /// <summary>Configuration set on the cluster at this release (overrides the project's values of the same name).</summary>
+    public SortedDictionary<string, string> Config { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>The secret versions this release uses, so a rollback brings back its values.</summary>
+    public SortedDictionary<string, SecretPin> Secrets { get; init; } = new(StringComparer.Ordinal);
     public required string DeployedBy { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }

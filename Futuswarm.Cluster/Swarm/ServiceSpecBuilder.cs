@@ -19,8 +19,10 @@ public static class ServiceSpecBuilder
     /// <summary>Longer than ASP.NET Core's default 30 s shutdown timeout, so old tasks finish in-flight requests.</summary>
     public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(35);
 
+    /// <param name="settings">With the effective environment (project values overridden by the cluster's).</param>
+    /// <param name="secrets">Files under /run/secrets; never environment variables, which leak into inspect output and child processes.</param>
     public static ServiceSpec Build(string service, string image, ServiceSettings settings, int release, string contentKey,
-        string specHash, string network, IReadOnlyList<string> constraints)
+        string specHash, string templateHash, string network, IReadOnlyList<string> constraints, IReadOnlyList<SecretReference>? secrets = null)
     {
         var env = settings.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();
         if (settings.Port is { } port)
@@ -45,7 +47,8 @@ public static class ServiceSpecBuilder
                 {
                     Image = image,
                     Env = env,
-                    Labels = new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.TemplateHash] = SpecHash.Template(image, settings) },
+                    Labels = new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.TemplateHash] = templateHash },
+                    Secrets = secrets is { Count: > 0 } ? secrets.ToList() : null,
                     StopGracePeriod = (long)StopGracePeriod.TotalNanoseconds,
                     Healthcheck = settings.Port is { } p ? HealthCheck(p, settings.HealthCheckPath) : null,
                 },

@@ -93,6 +93,25 @@ public sealed class SwarmGateway(DockerClient docker) : IDisposable
         catch (Exception e) when (e is DockerApiException or HttpRequestException or DockerContainerNotFoundException) { return []; }
     }
 
+    /// <summary>Secrets the daemon made (by label); the engine's list has no label filter in this client.</summary>
+    public async Task<IReadOnlyList<Secret>> ManagedSecretsAsync(CancellationToken ct)
+    {
+        var all = await Engine(() => docker.Secrets.ListAsync(ct), "listing secrets");
+        return all.Where(s => s.Spec.Labels is { } l && l.TryGetValue(Labels.Managed, out var m) && m == "true").ToList();
+    }
+
+    /// <summary>Creates a secret; the engine keeps it encrypted in its raft log. Errors never carry the data.</summary>
+    public Task<SecretCreateResponse> CreateSecretAsync(string name, byte[] data, IDictionary<string, string> labels, CancellationToken ct) =>
+        Engine(() => docker.Secrets.CreateAsync(new SecretSpec { Name = name, Data = data, Labels = labels }, ct), $"creating secret {name}");
+
+    /// <summary>False when the engine keeps it because a service still uses it.</summary>
+    public async Task<bool> DeleteSecretAsync(string id, CancellationToken ct)
+    {
+        try { await docker.Secrets.DeleteAsync(id, ct); return true; }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound) { return true; }
+        catch (DockerApiException) { return false; }
+    }
+
     public async Task EnsureOverlayNetworkAsync(string name, CancellationToken ct)
     {
         var existing = await docker.Networks.ListNetworksAsync(new NetworksListParameters(), ct);

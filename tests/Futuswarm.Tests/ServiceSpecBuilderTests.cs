@@ -18,7 +18,7 @@ public class ServiceSpecBuilderTests
     };
 
     private static ServiceSpec Build(ServiceSettings? settings = null) =>
-        ServiceSpecBuilder.Build("hello-swarm", Image, settings ?? Settings(), 3, "sha256:content", "sha256:spec", Network, ["node.role==manager"]);
+        ServiceSpecBuilder.Build("hello-swarm", Image, settings ?? Settings(), 3, "sha256:content", "sha256:spec", SpecHash.Template(Image, settings ?? Settings()), Network, ["node.role==manager"]);
 
     private static long Ns(TimeSpan t) => (long)t.TotalNanoseconds;
 
