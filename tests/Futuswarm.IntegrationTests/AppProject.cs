@@ -47,6 +47,9 @@ public sealed class AppProject : IDisposable
         File.WriteAllText(ProjectFile, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(ProjectFile),
             "<SwarmEnvironmentVariable Include=\"HELLO_GREETING\" Value=\"[^\"]*\" />", $"<SwarmEnvironmentVariable Include=\"HELLO_GREETING\" Value=\"{greeting}\" />"));
 
+    /// <summary>Adds items to the project, e.g. <c>&lt;SwarmSecret Include="X" FromEnvironment="Y" /&gt;</c>.</summary>
+    public void AddItems(string itemsXml) => Replace(ProjectFile, "</Project>", $"  <ItemGroup>\n    {itemsXml}\n  </ItemGroup>\n</Project>", once: true);
+
     public void SetProperty(string name, string value)
     {
         var text = File.ReadAllText(ProjectFile);

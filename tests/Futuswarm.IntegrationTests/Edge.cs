@@ -17,7 +17,7 @@ public static class Edge
         GetAsync($"{service}.{TestCluster.Daemon.BaseDomain}", "/", ct);
 
     /// <summary>Routes are applied right after a rollout; allow a moment for the proxy to take them.</summary>
-    public static async Task<(int Status, string Body)> WaitForAsync(string service, Func<string, bool> accept, TimeSpan? within = null)
+    public static async Task<(int Status, string Body)> WaitForAsync(string service, Func<string, bool> accept, TimeSpan? within = null, string path = "/")
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(20));
         (int, string) last = (0, "");
@@ -25,7 +25,7 @@ public static class Edge
         {
             try
             {
-                last = await GetServiceAsync(service);
+                last = await GetAsync($"{service}.{TestCluster.Daemon.BaseDomain}", path);
                 if (last.Item1 == 200 && accept(last.Item2)) return last;
             }
             catch (HttpRequestException) { }
