@@ -43,7 +43,7 @@ public static partial class Validation
     public static string? CheckSecretValue(string name, int length)
     {
         if (length == 0) return $"the value of '{name}' is empty; remove the secret instead (SwarmSecretRemove) if it is no longer needed";
-        if (length > MaxSecretBytes) return $"the value of '{name}' is {length / 1024} KB; Swarm keeps secrets of at most {MaxSecretBytes / 1024} KB";
+        if (length > MaxSecretBytes) return $"the value of '{name}' is {length} bytes; Swarm keeps secrets of at most {MaxSecretBytes} bytes ({MaxSecretBytes / 1024} KB)";
         return null;
     }
 

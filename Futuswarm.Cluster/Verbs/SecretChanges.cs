@@ -32,20 +32,20 @@ public sealed class SecretChanges(SecretVault vault)
     public async Task<ServiceConfiguration> ApplyAsync(Identity who, string service, ServiceConfiguration current, IReadOnlyList<SecretInput> inputs, CancellationToken ct)
     {
         if (inputs.Count == 0) return current;
+        // Checks first, so a refused input leaves nothing stored behind.
+        foreach (var s in inputs.Where(s => s.Value is null))
+        {
+            current.Secrets.TryGetValue(s.Name, out var pin);
+            if (s.Fingerprint is { } fp && pin?.Fingerprint != fp)
+                throw new FswException(ErrorCodes.ConcurrentChange,
+                    $"Secret '{s.Name}' of {service} changed on the cluster while this deploy ran. Deploy again.");
+            if (pin is null)
+                throw new FswException(ErrorCodes.SecretNotFound,
+                    $"Secret '{s.Name}' of {service} has no value on the cluster and none was sent. Give its source (FromEnvironment or FromFile) a value, or set it with SwarmSecretSet.");
+        }
         var key = await vault.FingerprintKeyAsync(service, ct);
         try
         {
-            // Checks first, so a refused input leaves no stored version behind.
-            foreach (var s in inputs.Where(s => s.Value is null))
-            {
-                current.Secrets.TryGetValue(s.Name, out var pin);
-                if (s.Fingerprint is { } fp && pin?.Fingerprint != fp)
-                    throw new FswException(ErrorCodes.ConcurrentChange,
-                        $"Secret '{s.Name}' of {service} changed on the cluster while this deploy ran. Deploy again.");
-                if (pin is null)
-                    throw new FswException(ErrorCodes.SecretNotFound,
-                        $"Secret '{s.Name}' of {service} has no value on the cluster and none was sent. Give its source (FromEnvironment or FromFile) a value, or set it with SwarmSecretSet.");
-            }
             var secrets = new SortedDictionary<string, SecretPin>(current.Secrets, StringComparer.Ordinal);
             foreach (var s in inputs.Where(s => s.Value is not null))
             {
