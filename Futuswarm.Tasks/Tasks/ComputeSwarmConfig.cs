@@ -1,5 +1,6 @@
 using Futuswarm.Protocol;
 using Futuswarm.Tasks.Profiles;
+using Futuswarm.Tasks.Secrets;
 using Futuswarm.Tasks.Transport;
 using Microsoft.Build.Framework;
 
@@ -29,6 +30,8 @@ public sealed class ComputeSwarmConfig : FswTask
     public string Access { get; set; } = "";
     public ITaskItem[] Domains { get; set; } = [];
     public ITaskItem[] EnvironmentVariables { get; set; } = [];
+    /// <summary>The SwarmSecret items, checked here (names, one source each, no duplicates) so a deploy fails before Publish.</summary>
+    public ITaskItem[] Secrets { get; set; } = [];
 
     [Output] public string ResolvedManager { get; private set; } = "";
     [Output] public string ResolvedUser { get; private set; } = "";
@@ -132,6 +135,9 @@ public sealed class ComputeSwarmConfig : FswTask
         if (EnvironmentVariables.GroupBy(i => i.ItemSpec, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
             throw new FswException(ErrorCodes.InvalidEnvironmentVariable,
                 $"SwarmEnvironmentVariable '{duplicate.Key}' is given {duplicate.Count()} times (values may come from Directory.Build.props too). Keep one, or use Update= to change it.");
+
+        // Only the declarations: whether a source is present matters to the task that reads it.
+        SecretDeclaration.Parse(Secrets);
 
         if (!string.IsNullOrEmpty(Access) && !string.Equals(Access, "public", StringComparison.OrdinalIgnoreCase))
             throw new FswException(ErrorCodes.AccessNotSupported, $"SwarmAccess '{Access}' is not yet supported; only 'public' is. Remove SwarmAccess or set it to public.");

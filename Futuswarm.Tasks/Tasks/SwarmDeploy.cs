@@ -1,5 +1,6 @@
 using System.Globalization;
 using Futuswarm.Protocol;
+using Futuswarm.Tasks.Secrets;
 using Microsoft.Build.Framework;
 
 namespace Futuswarm.Tasks;
@@ -7,29 +8,30 @@ namespace Futuswarm.Tasks;
 /// <summary>
 /// Asks the manager to roll out the service. Without <see cref="Image"/> it asks for the running image and the
 /// manager answers "image-required" when the content key differs, so the targets publish only then.
+/// Declared secrets are read here, never by MSBuild, and only changed values are sent.
 /// </summary>
-public sealed class SwarmDeploy : ManagerTask
+public sealed class SwarmDeploy : ChangeTask
 {
     public string Image { get; set; } = "";
     [Required] public string ContentKey { get; set; } = "";
     public string Port { get; set; } = "";
     public string Replicas { get; set; } = "1";
     public string HealthCheckPath { get; set; } = "/";
-    public string DeployTimeout { get; set; } = "300";
     public ITaskItem[] EnvironmentVariables { get; set; } = [];
+    /// <summary>The SwarmSecret items: names and sources (FromEnvironment or FromFile), no values.</summary>
+    public ITaskItem[] Secrets { get; set; } = [];
+    /// <summary>What FromFile paths are relative to.</summary>
+    public string ProjectDirectory { get; set; } = "";
 
-    [Output] public string Outcome { get; private set; } = "";
-    [Output] public string Url { get; private set; } = "";
-    [Output] public string Release { get; private set; } = "";
     [Output] public string DeployedImage { get; private set; } = "";
 
-    internal DeployRequest BuildRequest() => new()
+    internal DeployRequest BuildRequest(List<SecretInput>? secrets = null) => new()
     {
         Protocol = Wire.ProtocolVersion,
         Service = ServiceName,
         Image = string.IsNullOrEmpty(Image) ? null : Image,
         ContentKey = ContentKey,
-        TimeoutSeconds = int.Parse(DeployTimeout, CultureInfo.InvariantCulture),
+        TimeoutSeconds = TimeoutSeconds,
         Spec = new ServiceSettings
         {
             Replicas = int.Parse(Replicas, CultureInfo.InvariantCulture),
@@ -37,6 +39,7 @@ public sealed class SwarmDeploy : ManagerTask
             HealthCheckPath = HealthCheckPath,
             Environment = Environment(),
         },
+        Secrets = secrets ?? [],
     };
 
     /// <summary>ComputeSwarmConfig refuses duplicate names; should one slip through, the last item wins, as in MSBuild.</summary>
@@ -49,11 +52,23 @@ public sealed class SwarmDeploy : ManagerTask
 
     protected override async Task ExecuteAsync()
     {
-        var result = await SendAsync(Wire.Verbs.Deploy, BuildRequest());
+        // Declarations and values are checked before anything is sent; the values are zeroed when the task ends.
+        var declared = SecretDeclaration.Parse(Secrets);
+        using var values = SecretSources.Read(declared, ProjectDirectory);
+        var secrets = new List<SecretInput>();
+        if (declared.Count > 0)
+        {
+            // Without declared secrets there is no extra round trip.
+            using var cluster = await ListSecretsAsync(unknownServiceIsEmpty: true);
+            if (cluster is null) return;
+            var plan = SecretPlan.Make(declared, values, cluster);
+            LogPlan(plan);
+            secrets = plan.Inputs;
+        }
+
+        var result = await SendAsync(Wire.Verbs.Deploy, BuildRequest(secrets));
         if (result is null) return;
-        Outcome = result.Outcome ?? "";
-        Url = result.Url ?? "";
-        Release = result.Release?.ToString(CultureInfo.InvariantCulture) ?? "";
+        TakeResult(result);
         DeployedImage = result.Image ?? "";
         switch (Outcome)
         {
@@ -67,12 +82,19 @@ public sealed class SwarmDeploy : ManagerTask
                 Log.LogMessage(MessageImportance.High, $"{ServiceName}: release {Release} deployed{(Url.Length > 0 ? ", answering at " + Url : "")}");
                 break;
             default:
-                LogFsw(ErrorCodes.ProtocolMismatch, $"The manager answered an unknown outcome '{Outcome}'. Use a Futuswarm.Sdk version that matches the cluster.");
+                LogUnknownOutcome(Outcome);
                 break;
         }
     }
 
-    protected override void OnCanceled() =>
-        Log.LogWarning(subcategory: null, warningCode: ErrorCodes.NoResult, helpKeyword: null, file: null, 0, 0, 0, 0,
-            $"{ServiceName}: stopped waiting. The rollout goes on on the manager and ends in the new release or a rollback; check it with -t:SwarmStatus.");
+    private void LogPlan(SecretPlan plan)
+    {
+        if (plan.Changed.Count > 0)
+            Log.LogMessage(MessageImportance.High, $"{ServiceName}: sending {Plural("new or changed secret", plan.Changed)}");
+        if (plan.Unchanged.Count > 0)
+            Log.LogMessage(MessageImportance.Normal, $"{ServiceName}: {Plural("secret", plan.Unchanged)} unchanged (same fingerprint as on the cluster); not sent");
+        foreach (var (d, current) in plan.Kept)
+            Log.LogMessage(MessageImportance.High,
+                $"{ServiceName}: secret {d.Name}: {d.SourceMissing} on this machine; the cluster's current version ({current.Version}, set {current.SetAt:u} by {current.SetBy}) is kept");
+    }
 }

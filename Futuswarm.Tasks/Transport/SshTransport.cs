@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Futuswarm.Protocol;
@@ -32,12 +33,16 @@ public sealed class SshTransport(ManagerEndpoint endpoint, string sshPath = "ssh
         using var kill = ct.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } });
         var stderrTask = process.StandardError.ReadToEndAsync(CancellationToken.None);
 
+        // The request may carry secret values: it goes to ssh's stdin only (never its arguments), and the
+        // serialized copy is zeroed once written.
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), Wire.Json);
         try
         {
-            await process.StandardInput.BaseStream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), Wire.Json), ct);
+            await process.StandardInput.BaseStream.WriteAsync(body, ct);
             process.StandardInput.Close();
         }
         catch (IOException) { /* ssh exited early; its stderr says why */ }
+        finally { CryptographicOperations.ZeroMemory(body); }
 
         ResponseLine? final = null;
         string? line;

@@ -352,4 +352,42 @@ public sealed class ComputeSwarmConfigTests : IDisposable
         Succeeds(task);
         Assert.Equal(Path.Combine(_profiles, "x.known_hosts"), task.KnownHostsFile);
     }
+
+    [Fact]
+    public void SecretDeclarationsAreCheckedBeforeAnythingIsBuilt()
+    {
+        // Sources need not exist here: a deploy keeps the cluster's version of a secret this machine has no source for.
+        var task = Task();
+        task.Secrets = [Item("Stripe__ApiKey", ("FromEnvironment", "FSW_UT_NOT_SET_ANYWHERE")), Item("signing.pem", ("FromFile", "secrets/absent.pem"))];
+        Succeeds(task);
+    }
+
+    [Theory]
+    [InlineData("bad name", "FromEnvironment", "X", "may contain only")]
+    [InlineData(".env", "FromEnvironment", "X", "starts with '.'")]
+    [InlineData("A", "", "", "no source")]
+    [InlineData("A", "both", "", "both FromEnvironment and FromFile")]
+    public void BadSecretDeclarationIsFSW2014(string name, string metadata, string value, string says)
+    {
+        var task = Task();
+        task.Secrets = [metadata switch
+        {
+            "" => Item(name),
+            "both" => Item(name, ("FromEnvironment", "X"), ("FromFile", "f")),
+            _ => Item(name, (metadata, value)),
+        }];
+        var error = Fails(task);
+        Assert.Equal("FSW2014", error.Code);
+        Assert.Contains(says, error.Message);
+    }
+
+    [Fact]
+    public void DuplicateSecretIsFSW2014()
+    {
+        var task = Task();
+        task.Secrets = [Item("A", ("FromEnvironment", "X")), Item("A", ("FromFile", "f"))];
+        var error = Fails(task);
+        Assert.Equal("FSW2014", error.Code);
+        Assert.Contains("twice", error.Message);
+    }
 }
