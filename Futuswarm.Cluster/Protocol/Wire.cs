@@ -10,8 +10,9 @@ namespace Futuswarm.Protocol;
 public static class Wire
 {
     /// <summary>Protocol versions this build speaks; the client sends the newest, the manager lists all it knows.</summary>
-    public const int ProtocolVersion = 1;
-    public static readonly int[] SupportedProtocols = [1];
+    /// <remarks>2 added secrets to deploys and the secret and config verbs; a version 1 request is still understood.</remarks>
+    public const int ProtocolVersion = 2;
+    public static readonly int[] SupportedProtocols = [1, 2];
 
     /// <summary>Room for several secrets of Swarm's largest size (500 KB each, base64 in JSON).</summary>
     public const int MaxRequestBytes = 8 * 1024 * 1024;

@@ -64,7 +64,7 @@ public sealed class TransportErrorTests : IDisposable
         Assert.NotEqual(255, exit);
         Assert.Contains("\"code\":\"FSW1005\"", stdout);
         Assert.Contains("protocol 99", stdout);
-        Assert.Contains("speaks 1", stdout);
+        Assert.Contains("speaks 1, 2", stdout);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class SwarmConfigTasksTests
 
         Assert.Equal(["config-set"], manager.Verbs);
         var request = manager.Request<ConfigSetRequest>("config-set");
-        Assert.Equal((1, "svc", 45), (request.Protocol, request.Service, request.TimeoutSeconds));
+        Assert.Equal((2, "svc", 45), (request.Protocol, request.Service, request.TimeoutSeconds));
         Assert.Equal([new KeyValuePair<string, string>("LOG_LEVEL", "debug")], request.Values);
         Assert.Equal(["protocol", "service", "timeoutSeconds", "values"],
             JsonDocument.Parse(manager.Stdin("config-set")).RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));

@@ -93,7 +93,7 @@ public sealed class SwarmDeploySecretsTests : IDisposable
 
         Assert.Equal(["secret-list", "deploy"], manager.Verbs);
         var list = manager.Request<ServiceRequest>("secret-list");
-        Assert.Equal(("svc", 1), (list.Service, list.Protocol));
+        Assert.Equal(("svc", 2), (list.Service, list.Protocol));
         Assert.Equal(["protocol", "service"], JsonDocument.Parse(manager.Stdin("secret-list")).RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var sent = SentSecret(manager, "Stripe__ApiKey");
         Assert.Equal(_value, Encoding.UTF8.GetString(sent.Value!));

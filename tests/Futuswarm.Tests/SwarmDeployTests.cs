@@ -64,7 +64,7 @@ public sealed class SwarmDeployTests
 
         using var doc = JsonDocument.Parse(ssh.Stdin);
         var root = doc.RootElement;
-        Assert.Equal(1, root.GetProperty("protocol").GetInt32());
+        Assert.Equal(2, root.GetProperty("protocol").GetInt32());
         Assert.Equal("svc", root.GetProperty("service").GetString());
         Assert.True(!root.TryGetProperty("image", out var image) || image.ValueKind == JsonValueKind.Null, "image must be null when Image is empty");
         Assert.Equal("sha256:ck", root.GetProperty("contentKey").GetString());

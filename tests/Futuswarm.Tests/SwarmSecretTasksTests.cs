@@ -64,7 +64,7 @@ public sealed class SwarmSecretTasksTests : IDisposable
 
         Assert.Equal(["secret-set"], manager.Verbs);
         var request = manager.Request<SecretSetRequest>("secret-set");
-        Assert.Equal((1, "svc", 90), (request.Protocol, request.Service, request.TimeoutSeconds));
+        Assert.Equal((2, "svc", 90), (request.Protocol, request.Service, request.TimeoutSeconds));
         var secret = Assert.Single(request.Secrets);
         Assert.Equal("Stripe__ApiKey", secret.Name);
         Assert.Equal(_value, Encoding.UTF8.GetString(secret.Value!));
@@ -252,7 +252,7 @@ public sealed class SwarmSecretTasksTests : IDisposable
         Assert.True(task.Execute(), _engine.Log);
 
         var request = manager.Request<ServiceRequest>("secret-list");
-        Assert.Equal(("svc", 1), (request.Service, request.Protocol));
+        Assert.Equal(("svc", 2), (request.Service, request.Protocol));
         AssertHigh("svc: Stripe__ApiKey", "01JTESTVERSION", "2026-01-02 03:04:05Z", "alice", "2 versions kept");
         AssertHigh("signing.pem", "not on the cluster yet");
         Assert.Equal(["Stripe__ApiKey"], task.Names);
@@ -292,7 +292,7 @@ public sealed class SwarmSecretTasksTests : IDisposable
 
         var request = manager.Request<RemoveRequest>("secret-remove");
         Assert.Equal(expected, request.Names);
-        Assert.Equal((1, "svc", 60), (request.Protocol, request.Service, request.TimeoutSeconds));
+        Assert.Equal((2, "svc", 60), (request.Protocol, request.Service, request.TimeoutSeconds));
         AssertHigh($"{(expected.Length == 1 ? "secret " : "secrets ")}{string.Join(", ", expected)} removed", "release 5 deployed");
     }
 

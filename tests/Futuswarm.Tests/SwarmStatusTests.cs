@@ -46,7 +46,7 @@ public sealed class SwarmStatusTests
         Assert.True(Task(ssh).Execute(), _engine.Log);
 
         using var doc = JsonDocument.Parse(ssh.Stdin);
-        Assert.Equal(1, doc.RootElement.GetProperty("protocol").GetInt32());
+        Assert.Equal(2, doc.RootElement.GetProperty("protocol").GetInt32());
         Assert.Equal("svc", doc.RootElement.GetProperty("service").GetString());
         Assert.Equal(["protocol", "service"], doc.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var atManager = JsonSerializer.Deserialize<Futuswarm.Protocol.ServiceRequest>(ssh.Stdin, Futuswarm.Protocol.Wire.Json)!;
