@@ -41,7 +41,9 @@ public sealed record SecretPlan(List<SecretInput> Inputs, List<string> Changed, 
         if (missing.Count > 0)
             throw new FswException(ErrorCodes.SecretSourceMissing,
                 $"{(missing.Count == 1 ? "A declared secret has" : "Declared secrets have")} no value on this machine and none on the cluster yet, so nothing was deployed. "
-                + "Set the variable or create the file, or set the secret once with -t:SwarmSecretSet (e.g. -p:SwarmSecretName=NAME -p:SwarmSecretFromEnvironment=VARIABLE).",
+                + (cluster.ServiceExists
+                    ? "Set the variable or create the file, or set the secret once with -t:SwarmSecretSet (e.g. -p:SwarmSecretName=NAME -p:SwarmSecretFromEnvironment=VARIABLE)."
+                    : "This is the service's first deploy, which must carry every declared secret: set the variable or create the file."),
                 missing.Select(d => $"SwarmSecret {d.Name}: {d.SourceMissing}").ToList());
         return plan;
     }
