@@ -60,6 +60,8 @@ public sealed record StoreConfig
 {
     public const string Directory = "directory";
     public const string S3 = "s3";
+    public const string SseKms = "aws:kms";
+    public const string SseAes256 = "AES256";
     /// <summary>"directory" (StateDirectory) or "s3".</summary>
     public string Kind { get; init; } = Directory;
     public string? Bucket { get; init; }
@@ -69,7 +71,9 @@ public sealed record StoreConfig
     /// <summary>An S3-compatible endpoint (e.g. http://127.0.0.1:4569); null for AWS.</summary>
     public string? ServiceUrl { get; init; }
     public bool ForcePathStyle { get; init; }
-    /// <summary>The KMS key for SSE-KMS on every write; null asks for the bucket's default encryption.</summary>
+    /// <summary>The encryption asked for on every write: "aws:kms" (what the bucket policy on AWS requires) or "AES256".</summary>
+    public string ServerSideEncryption { get; init; } = SseKms;
+    /// <summary>The KMS key for aws:kms (the cluster's key); null lets S3 use its AWS-managed key (aws/s3).</summary>
     public string? SseKmsKeyId { get; init; }
 }
 

@@ -23,6 +23,8 @@ public sealed class ManagerDaemon(DaemonConfig config)
         var keysGid = config.KeysGroup is null ? null : State.Native.GroupId(config.KeysGroup);
         var store = StateFactory.CreateStore(config,
             keysGid is { } g ? new Dictionary<string, int> { [AclRepository.Key] = g } : null);
+        // sshd reads acl.json from local disk; with a remote store, its mirror must match the store before logins.
+        if (store is LocalMirrorStore mirror) await mirror.RefreshAsync(lifetime);
         var cipher = new EnvelopeCipher(StateFactory.CreateKeys(config));
         using var swarm = SwarmGateway.Connect(config.DockerSocket);
         var releases = new ReleaseRepository(store);

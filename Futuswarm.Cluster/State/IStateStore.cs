@@ -8,7 +8,7 @@ public interface IStateStore
 {
     Task<byte[]?> ReadAsync(string key, CancellationToken ct);
     Task WriteAsync(string key, byte[] data, CancellationToken ct);
-    /// <summary>Keys under a prefix (recursive), in ordinal order.</summary>
+    /// <summary>Keys under a prefix (recursive), in ordinal order. "a" and "a/" both mean the folder a/ (never "ab/..."); "" means every key.</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken ct);
     Task DeleteAsync(string key, CancellationToken ct);
 }

@@ -57,7 +57,7 @@ public sealed class LocalDirectoryStore : IStateStore
 
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken ct)
     {
-        var dir = PathOf(prefix.TrimEnd('/'));
+        var dir = prefix.Length == 0 ? _root : PathOf(prefix.TrimEnd('/')); // "": every key
         if (!Directory.Exists(dir)) return Task.FromResult<IReadOnlyList<string>>([]);
         var keys = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
             .Where(f => !Path.GetFileName(f).Contains(".tmp-", StringComparison.Ordinal))
@@ -69,7 +69,14 @@ public sealed class LocalDirectoryStore : IStateStore
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
-        File.Delete(PathOf(key));
+        var path = PathOf(key);
+        // File.Delete ignores a missing file but not a missing directory; both mean "already gone".
+        try { File.Delete(path); }
+        catch (DirectoryNotFoundException) { }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FswException(ErrorCodes.StoreFailed, $"Could not delete '{key}' from the state directory {_root}: {e.Message}");
+        }
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using Futuswarm.Build.Framework;
+using Futuswarm.Cluster.Config;
 
 namespace Futuswarm.Build.LocalCluster;
 
@@ -14,8 +15,12 @@ static class ClusterServices
         await ManagerUsers.EnsureAsync(log, ct);
         var binariesChanged = await ManagerBinaries.InstallAsync(layout, log, ct);
         var adminKey = await AdminKey.ResolveAsync(s, log, ct);
-        await LocalAcl.SeedAsync(layout, adminKey.PublicKey, s.Users, log, ct);
-        await ManagerDaemonProcess.EnsureAsync(layout, infra, s, binariesChanged, log, ct);
+        MasterKey.Ensure(layout, log);
+        var config = ManagerDaemonProcess.ConfigFor(layout, infra, s);
+        // Before the ACL is seeded: a fresh acl.json in the bucket would otherwise win over the directory's users.
+        await LocalStateMigration.RunAsync(layout, StateFactory.CreateS3Store(config.Store, S3rver.Credentials), log, ct);
+        await LocalAcl.SeedAsync(layout, config, adminKey.PublicKey, s.Users, log, ct);
+        await ManagerDaemonProcess.EnsureAsync(layout, config, binariesChanged, log, ct);
         var hostKey = await ApiSshd.EnsureAsync(layout, log, ct);
         var profile = await LocalProfile.WriteAsync(infra, hostKey, adminKey, log);
         await ApiSshd.CheckAsync(profile, log, ct);

@@ -1,17 +1,18 @@
 using Futuswarm.Build.Framework;
 using Futuswarm.Cluster.Access;
-using Futuswarm.Cluster.State;
+using Futuswarm.Cluster.Config;
 
 namespace Futuswarm.Build.LocalCluster;
 
-/// <summary>Registers the admin key (user "admin") and each --user's key in acl.json, adding only what is missing.</summary>
+/// <summary>Registers the admin key (user "admin") and each --user's key in acl.json, adding only what is missing.
+/// acl.json is written through the daemon's own store (the bucket, and its mirror that sshd reads).</summary>
 static class LocalAcl
 {
-    public static async Task SeedAsync(ManagerLayout layout, string adminKey, IReadOnlyList<LocalUser> users, ILog log, CancellationToken ct)
+    public static async Task SeedAsync(ManagerLayout layout, DaemonConfig config, string adminKey, IReadOnlyList<LocalUser> users, ILog log, CancellationToken ct)
     {
         if (SshKeys.Parse(adminKey) is null) throw new BuildFailure($"FSW6009: the admin key is not an OpenSSH public key.");
         var gid = Futuswarm.Cluster.State.Native.GroupId(ManagerLayout.KeysUser);
-        var store = new LocalDirectoryStore(layout.State, gid is { } g ? new Dictionary<string, int> { [AclRepository.Key] = g } : null);
+        var store = StateFactory.CreateStore(config, gid is { } g ? new Dictionary<string, int> { [AclRepository.Key] = g } : null, S3rver.Credentials);
         var repo = new AclRepository(store);
         var acl = await repo.LoadAsync(ct);
         var changed = Add(acl, "admin", adminKey, admin: true, log);

@@ -17,6 +17,7 @@ public static class LocalInfraSteps
         PortGuard.Check(s, state, log);                                             // b
         // The registry comes up before the engine, so swarm tasks restarting with dockerd can pull at once.
         state = await LocalRegistry.EnsureAsync(s, state, log, ct);                 // d
+        await S3rver.EnsureAsync(s, log, ct);                                       // the state store
         (var docker, state) = await DockerEngine.EnsureAsync(s, state, log, ct);    // c
         state = await SwarmSetup.EnsureAsync(docker, s, state, log, ct);
         state.Save(s.StateFile);                                                    // g
@@ -31,7 +32,7 @@ public static class LocalInfraSteps
             SwarmSetup.OverlayNetwork, s.EdgePort, docker.Cli);
     }
 
-    /// <summary>Stops what EnsureAsync started, newest first (engine, then registry), and keeps every data
+    /// <summary>Stops what EnsureAsync started, newest first (engine, registry, s3rver), and keeps every data
     /// directory, so the next LocalCluster is fast. An engine given with --engine is never stopped.</summary>
     public static async Task DownAsync(LocalClusterSettings s, ILog log)
     {
@@ -60,6 +61,8 @@ public static class LocalInfraSteps
             log.Info($"registry: stopped (pid {registry})");
         }
         else log.Info("registry: not running, skip");
+
+        await S3rver.StopAsync(s, log); // after the daemon (stopped by ClusterServices.DownAsync), which uses it
 
         // Our dockerd recreates its bridge on the next start; the interface must not outlive it.
         if (state.GwBridgeInterface is { } iface && state.OwnEngine &&

@@ -8,9 +8,8 @@ namespace Futuswarm.Build.LocalCluster;
 /// <summary>futuswarm-managerd as a background process (a system service on AWS nodes). Restarted only when its binaries or configuration changed.</summary>
 static class ManagerDaemonProcess
 {
-    public static async Task EnsureAsync(ManagerLayout layout, LocalInfra infra, LocalClusterSettings s, bool binariesChanged, ILog log, CancellationToken ct)
-    {
-        var config = new DaemonConfig
+    public static DaemonConfig ConfigFor(ManagerLayout layout, LocalInfra infra, LocalClusterSettings s) =>
+        new()
         {
             ClusterName = "local",
             BaseDomain = "localhost",
@@ -23,7 +22,12 @@ static class ManagerDaemonProcess
             KeysGroup = ManagerLayout.KeysUser,
             Network = infra.OverlayNetwork,
             Edge = new EdgeConfig { Image = infra.EdgeImage, PublishedPort = infra.EdgePort, StateDirectory = s.EdgeDir },
+            Store = S3rver.StoreConfig, // the credentials go into the daemon's environment, never into this file
+            Keys = new KeysConfig { Kind = KeysConfig.Local, KeyFile = layout.KeyFile },
         };
+
+    public static async Task EnsureAsync(ManagerLayout layout, DaemonConfig config, bool binariesChanged, ILog log, CancellationToken ct)
+    {
         var json = JsonSerializer.Serialize(config, new JsonSerializerOptions(Wire.Json) { WriteIndented = true });
         var configChanged = !File.Exists(layout.DaemonConfig) || File.ReadAllText(layout.DaemonConfig) != json;
         if (configChanged) await File.WriteAllTextAsync(layout.DaemonConfig, json, ct);
@@ -37,7 +41,8 @@ static class ManagerDaemonProcess
         }
         if (pid is { } old && Proc.IsAlive(old)) await Proc.StopAsync(old, TimeSpan.FromSeconds(10), log);
         if (File.Exists(layout.Socket)) File.Delete(layout.Socket);
-        await Proc.StartDetachedAsync(ManagerLayout.Dotnet, [layout.ClusterDll, "managerd", "--config", layout.DaemonConfig], layout.DaemonLog, layout.DaemonPid, log: log, ct: ct);
+        await Proc.StartDetachedAsync(ManagerLayout.Dotnet, [layout.ClusterDll, "managerd", "--config", layout.DaemonConfig], layout.DaemonLog, layout.DaemonPid,
+            env: S3rver.Environment, log: log, ct: ct);
 
         // The daemon opens its socket once the edge proxy answers on its admin socket.
         var deadline = DateTime.UtcNow.AddSeconds(120);
@@ -49,7 +54,7 @@ static class ManagerDaemonProcess
                 throw new BuildFailure($"FSW6004: the manager daemon did not open {layout.Socket} within 120 s; see {layout.DaemonLog}.{Proc.LogTail(layout.DaemonLog)}");
             await Task.Delay(200, ct);
         }
-        log.Info($"manager daemon started (edge on port {infra.EdgePort})");
+        log.Info($"manager daemon started (edge on port {config.Edge.PublishedPort})");
     }
 
     public static async Task StopAsync(ManagerLayout layout, ILog log)

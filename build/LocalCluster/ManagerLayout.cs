@@ -11,7 +11,12 @@ sealed record ManagerLayout(string Root)
     public string ClusterDll => Path.Combine(Lib, "Futuswarm.Cluster.dll");
     public string Bin => Path.Combine(Root, "bin");
     public string State => Path.Combine(Root, "state");
+    /// <summary>With the S3 store: the mirror of acl.json that sshd's AuthorizedKeysCommand reads.</summary>
     public string Acl => Path.Combine(State, "acl.json");
+    /// <summary>Where the state directory's own copy went when the state moved into s3rver.</summary>
+    public string StateBeforeS3 => Path.Combine(Root, "state.before-s3");
+    /// <summary>The secrets master key (root, 0600): the local cluster has no KMS.</summary>
+    public string KeyFile => Path.Combine(Root, "keys", "master.key");
     public string Run => Path.Combine(Root, "run");
     public string Socket => Path.Combine(Run, "managerd.sock");
     public string DaemonPid => Path.Combine(Run, "managerd.pid");

@@ -21,6 +21,7 @@ static class PortGuard
             new(GossipPort, "swarm gossip", swarmAdvice),
             new(RegistryPort, "local registry", "Stop that process: the local cluster's registry must answer at localhost:5000."),
             new(ApiPort, "Futuswarm API sshd", "Stop that process: the local API listens on 127.0.0.1:2222."),
+            new(S3rver.Port, "state store (s3rver)", $"Stop that process: the local cluster's state store listens on 127.0.0.1:{S3rver.Port}."),
             new(s.EdgePort, "edge proxy", "Stop that process, or choose another port with --edge-port <port>."),
         ];
 

@@ -23,10 +23,10 @@ public sealed class CancelTests(ITestOutputHelper output) : IDisposable
         // The manager finishes the release regardless.
         var answer = await Edge.WaitForAsync(_app.ServiceName, b => b.Contains(" after-cancel"), TimeSpan.FromSeconds(90));
         Assert.Contains(" after-cancel", answer.Body);
-        var releases = Path.Combine(TestCluster.Root, "state", "services", _app.ServiceName, "releases");
+        var record = $"services/{_app.ServiceName}/releases/000002.json";
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !File.ReadAllText(Path.Combine(releases, "000002.json")).Contains("\"done\"")) await Task.Delay(500);
-        Assert.Contains("\"state\": \"done\"", File.ReadAllText(Path.Combine(releases, "000002.json")));
+        while (DateTime.UtcNow < deadline && !(await ClusterState.ReadTextAsync(record))!.Contains("\"done\"")) await Task.Delay(500);
+        Assert.Contains("\"state\": \"done\"", await ClusterState.ReadTextAsync(record));
     }
 
     public void Dispose()

@@ -34,13 +34,14 @@ public sealed class EdgeAndAuditTests : IDisposable
     [Fact]
     public async Task Every_request_is_audited_with_user_verb_service_and_outcome()
     {
-        var dir = Path.Combine(TestCluster.Root, "state", "audit", DateTime.UtcNow.ToString("yyyy-MM-dd"));
-        var before = Directory.Exists(dir) ? Directory.GetFiles(dir).ToHashSet() : [];
+        var prefix = $"audit/{DateTime.UtcNow:yyyy-MM-dd}/";
+        var before = (await ClusterState.ListAsync(prefix)).ToHashSet();
         var (stdout, _) = await RawSsh.SendAsync("status", $"{{\"protocol\":1,\"service\":\"{_app.ServiceName}\"}}");
         Assert.Contains("\"type\":\"result\"", stdout);
 
-        var added = Directory.GetFiles(dir).Where(f => !before.Contains(f)).ToList();
-        var entries = added.Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement).ToList();
+        var added = (await ClusterState.ListAsync(prefix)).Where(k => !before.Contains(k)).ToList();
+        var entries = new List<JsonElement>();
+        foreach (var key in added) entries.Add(JsonDocument.Parse((await ClusterState.ReadTextAsync(key))!).RootElement);
         var entry = Assert.Single(entries, e => e.GetProperty("service").GetString() == _app.ServiceName);
         Assert.Equal("status", entry.GetProperty("verb").GetString());
         Assert.Equal("admin", entry.GetProperty("user").GetString());

@@ -27,10 +27,10 @@ public sealed class ManagerRestartTests(ITestOutputHelper output) : IDisposable
         Assert.True(up.ExitCode == 0, up.Output);
         Assert.Contains("manager daemon started", up.Output);
 
-        var record = Path.Combine(TestCluster.Root, "state", "services", _app.ServiceName, "releases", "000002.json");
+        var record = $"services/{_app.ServiceName}/releases/000002.json";
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline && File.ReadAllText(record).Contains("\"pending\"")) await Task.Delay(500);
-        var text = File.ReadAllText(record);
+        while (DateTime.UtcNow < deadline && (await ClusterState.ReadTextAsync(record))!.Contains("\"pending\"")) await Task.Delay(500);
+        var text = (await ClusterState.ReadTextAsync(record))!;
         output.WriteLine(text);
         Assert.Contains("\"state\": \"done\"", text);
         Assert.Contains(" v2", (await Edge.WaitForAsync(_app.ServiceName, b => b.Contains(" v2"), TimeSpan.FromSeconds(30))).Body);

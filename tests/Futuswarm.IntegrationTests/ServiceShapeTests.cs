@@ -52,10 +52,11 @@ public sealed class ServiceShapeTests(ITestOutputHelper output) : IDisposable
         var results = await Task.WhenAll(a, b);
         foreach (var r in results) output.WriteLine(r.Output);
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Output));
-        var releases = Directory.GetFiles(Path.Combine(TestCluster.Root, "state", "services", _app.ServiceName, "releases")).Order().ToList();
+        var releases = new List<string>();
+        foreach (var key in await ClusterState.ListAsync($"services/{_app.ServiceName}/releases/")) releases.Add((await ClusterState.ReadTextAsync(key))!);
         Assert.Equal(3, releases.Count);
-        Assert.All(releases, f => Assert.Contains("\"state\": \"done\"", File.ReadAllText(f)));
-        var last = File.ReadAllText(releases[^1]);
+        Assert.All(releases, text => Assert.Contains("\"state\": \"done\"", text));
+        var last = releases[^1];
         var answer = (await Edge.WaitForAsync(_app.ServiceName, body => last.Contains(body.Split(" (served by")[0]))).Body;
         Assert.True(answer.Contains("Greeting A") || answer.Contains("Greeting B"), answer);
     }

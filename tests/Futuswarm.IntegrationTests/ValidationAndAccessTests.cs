@@ -1,5 +1,4 @@
 using Futuswarm.Cluster.Access;
-using Futuswarm.Cluster.State;
 
 namespace Futuswarm.IntegrationTests;
 
@@ -55,12 +54,11 @@ public sealed class ValidationAndAccessTests : IDisposable
         Assert.DoesNotContain("Bob was here", (await Edge.GetServiceAsync(_app.ServiceName)).Body);
     }
 
-    /// <summary>Users are added to acl.json, the only source of keys; the daemon and sshd read it on every request.</summary>
+    /// <summary>Users are added to acl.json, the only source of keys; the daemon (from the store) and sshd (from
+    /// its local mirror, written with it) read it on every request.</summary>
     private static async Task AddUserAsync(string name, string key)
     {
-        var store = new LocalDirectoryStore(Path.Combine(TestCluster.Root, "state"),
-            Native.GroupId("futuswarm-keys") is { } gid ? new Dictionary<string, int> { [AclRepository.Key] = gid } : null);
-        var repo = new AclRepository(store);
+        var repo = new AclRepository(ClusterState.Store);
         var acl = await repo.LoadAsync(CancellationToken.None);
         acl.Users.Add(new AclUser { Name = name, Keys = [key] });
         await repo.SaveAsync(acl, CancellationToken.None);
