@@ -4,6 +4,7 @@ using Docker.DotNet.Models;
 using Futuswarm.Cluster.Config;
 using Futuswarm.Cluster.State;
 using Futuswarm.Cluster.Swarm;
+using Futuswarm.Protocol;
 
 namespace Futuswarm.Cluster.Edge;
 
@@ -76,7 +77,14 @@ public sealed class EdgeService(DaemonConfig config, SwarmGateway swarm, Release
         var routes = new List<Route>();
         foreach (var service in await releases.ServicesAsync(ct))
         {
-            var done = await releases.LatestDoneAsync(service, ct);
+            Release? done;
+            // One unreadable release must not take every other service's route (or the daemon's start) with it.
+            try { done = await releases.LatestDoneAsync(service, ct); }
+            catch (FswException e) when (e.Code == ErrorCodes.StateCorrupt)
+            {
+                log($"{service}: no route: {e.Message}");
+                continue;
+            }
             if (done?.Spec.Port is { } port && await swarm.InspectAsync(service, ct) is not null)
                 routes.Add(new Route(service, $"{service}.{config.BaseDomain}", port, done.Spec.Access));
         }
