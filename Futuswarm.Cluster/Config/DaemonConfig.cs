@@ -29,6 +29,8 @@ public sealed record DaemonConfig
     public KeysConfig Keys { get; init; } = new();
     /// <summary>How many releases back Docker secrets are kept beyond the current and previous ones.</summary>
     public int KeepReleases { get; init; } = 5;
+    /// <summary>The cluster's PostgreSQL; null when the cluster offers no databases.</summary>
+    public DatabaseConfig? Database { get; init; }
 
     public static DaemonConfig Load(string path)
     {
@@ -87,4 +89,23 @@ public sealed record KeysConfig
     public string? KmsKeyId { get; init; }
     public string? Region { get; init; }
     public string? ServiceUrl { get; init; }
+}
+
+/// <summary>
+/// The cluster's PostgreSQL (RDS on AWS). The master's password is not here: it is sealed in the store
+/// (databases/master.json), so only the daemon can use it.
+/// </summary>
+public sealed record DatabaseConfig
+{
+    /// <summary>How the daemon reaches the server.</summary>
+    public required string Host { get; init; }
+    public int Port { get; init; } = 5432;
+    /// <summary>How tasks reach it (on the local cluster the bridge gateway, not loopback); Host when null.</summary>
+    public string? ServiceHost { get; init; }
+    public int? ServicePort { get; init; }
+    public required string MasterUser { get; init; }
+    /// <summary>Npgsql's SSL Mode for the daemon and for services: "Require" on AWS, "Disable" on the local cluster.</summary>
+    public string SslMode { get; init; } = "Require";
+    /// <summary>pg_dump, matching the server's major version.</summary>
+    public string PgDump { get; init; } = "pg_dump";
 }

@@ -45,6 +45,9 @@ public static class ErrorCodes
     public const string InvalidSecretName = "FSW2014";
     public const string InvalidSecretValue = "FSW2015";
     public const string SecretNotFound = "FSW2016";
+    public const string InvalidDatabase = "FSW2017";
+    public const string ConfirmationRequired = "FSW2018";
+    public const string DatabaseNotFound = "FSW2019";
 
     // FSW3xxx: authorization.
     public const string NotOwner = "FSW3001";
@@ -69,6 +72,9 @@ public static class ErrorCodes
     public const string SecretKeyFileInvalid = "FSW5007";
     public const string KmsFailed = "FSW5008";
     public const string StoreConfigInvalid = "FSW5009";
+    public const string DatabaseUnavailable = "FSW5010";
+    public const string DatabaseFailed = "FSW5011";
+    public const string BackupFailed = "FSW5012";
 
     // FSW6xxx: provisioning and the local cluster.
     public const string PortsTaken = "FSW6001";

@@ -27,7 +27,12 @@ public static class Wire
         public const string ConfigSet = "config-set";
         public const string ConfigUnset = "config-unset";
         public const string ConfigList = "config-list";
-        public static readonly string[] All = [Deploy, Status, SecretSet, SecretList, SecretRemove, ConfigSet, ConfigUnset, ConfigList];
+        public const string DatabaseInfo = "database-info";
+        public const string DatabaseRotate = "database-rotate";
+        public const string DatabaseDrop = "database-drop";
+        public const string DatabaseBackup = "database-backup";
+        public static readonly string[] All = [Deploy, Status, SecretSet, SecretList, SecretRemove, ConfigSet, ConfigUnset, ConfigList,
+            DatabaseInfo, DatabaseRotate, DatabaseDrop, DatabaseBackup];
     }
 
     public static class LineTypes
@@ -47,6 +52,8 @@ public static class Wire
         /// <summary>A secret or config change was saved; the service does not run, so its next deploy uses it.</summary>
         public const string Stored = "stored";
         public const string Listed = "listed";
+        public const string Dropped = "dropped";
+        public const string BackedUp = "backed-up";
     }
 
     public static readonly JsonSerializerOptions Json = new()
@@ -149,6 +156,46 @@ public sealed record ServiceSettings
     public SortedDictionary<string, string> Environment { get; init; } = new(StringComparer.Ordinal);
     public string Access { get; init; } = "public";
     public List<string> Domains { get; init; } = [];
+    /// <summary>"postgres" for a database of its own (SwarmDatabase), null for none.</summary>
+    public string? Database { get; init; }
+}
+
+/// <summary>database-rotate: switch the service to its other login role with a new password, through a rollout.</summary>
+public sealed record DatabaseRotateRequest
+{
+    public required int Protocol { get; init; }
+    public required string Service { get; init; }
+    public int TimeoutSeconds { get; init; } = 300;
+}
+
+/// <summary>database-drop: only when <see cref="Confirm"/> repeats the service's name.</summary>
+public sealed record DatabaseDropRequest
+{
+    public required int Protocol { get; init; }
+    public required string Service { get; init; }
+    public string? Confirm { get; init; }
+}
+
+/// <summary>What database-info shows: never a password.</summary>
+public sealed record DatabaseInfo
+{
+    public required string Kind { get; init; }
+    public required string Name { get; init; }
+    public required string Owner { get; init; }
+    public required IReadOnlyList<string> LoginRoles { get; init; }
+    /// <summary>The login role the service's connection string uses now.</summary>
+    public required string ActiveRole { get; init; }
+    public long SizeBytes { get; init; }
+    public DateTimeOffset? PasswordSetAt { get; init; }
+}
+
+/// <summary>What database-backup made.</summary>
+public sealed record BackupInfo
+{
+    /// <summary>The store key of the (encrypted) dump.</summary>
+    public required string Key { get; init; }
+    public required long SizeBytes { get; init; }
+    public required DateTimeOffset At { get; init; }
 }
 
 /// <summary>status, secret-list and config-list: which service.</summary>
@@ -180,6 +227,8 @@ public sealed record ResponseLine
     /// <summary>The service's key for <see cref="SecretFingerprint"/>, given to its owners with secret-list.</summary>
     public byte[]? FingerprintKey { get; init; }
     public IReadOnlyList<ConfigInfo>? Config { get; init; }
+    public DatabaseInfo? Database { get; init; }
+    public BackupInfo? Backup { get; init; }
 
     public static ResponseLine Progress(string message) => new() { Type = Wire.LineTypes.Progress, Message = message };
     public static ResponseLine Error(string code, string message, IReadOnlyList<string>? details = null) =>

@@ -187,7 +187,7 @@ public class ProtocolTests
     [Fact]
     public void VerbsAndProtocol()
     {
-        Assert.Equal(["deploy", "status", "secret-set", "secret-list", "secret-remove", "config-set", "config-unset", "config-list"], Wire.Verbs.All);
+        Assert.Equal(["deploy", "status", "secret-set", "secret-list", "secret-remove", "config-set", "config-unset", "config-list", "database-info", "database-rotate", "database-drop", "database-backup"], Wire.Verbs.All);
         Assert.Contains(Wire.ProtocolVersion, Wire.SupportedProtocols);
     }
 }
