@@ -1,5 +1,6 @@
 using Futuswarm.Cluster.Access;
 using Futuswarm.Cluster.Config;
+using Futuswarm.Cluster.Databases;
 using Futuswarm.Cluster.Edge;
 using Futuswarm.Cluster.Secrets;
 using Futuswarm.Cluster.State;
@@ -24,6 +25,8 @@ public sealed class DaemonContext
     public required SecretVault Vault { get; init; }
     public required ServiceConfigurationRepository ServiceConfigs { get; init; }
     public required DockerSecrets DockerSecrets { get; init; }
+    /// <summary>Null when managerd.json names no PostgreSQL: the cluster offers no databases.</summary>
+    public IDatabaseAdmin? Databases { get; init; }
     public required Action<string> Log { get; init; }
     /// <summary>Ends only when the daemon stops: rollouts never follow a client's cancellation.</summary>
     public required CancellationToken Lifetime { get; init; }

@@ -67,6 +67,26 @@ public sealed class RequestSession(DaemonContext ctx, Stream stream)
                     service = configList.Service;
                     result = await new ConfigVerbs(ctx).ListAsync(who, configList);
                     break;
+                case Wire.Verbs.DatabaseInfo:
+                    var dbInfo = Parse<ServiceRequest>(body);
+                    service = dbInfo.Service;
+                    result = await new DatabaseVerbs(ctx).InfoAsync(who, dbInfo);
+                    break;
+                case Wire.Verbs.DatabaseRotate:
+                    var dbRotate = Parse<DatabaseRotateRequest>(body);
+                    service = dbRotate.Service;
+                    result = await new DatabaseVerbs(ctx).RotateAsync(who, dbRotate, writer);
+                    break;
+                case Wire.Verbs.DatabaseDrop:
+                    var dbDrop = Parse<DatabaseDropRequest>(body);
+                    service = dbDrop.Service;
+                    result = await new DatabaseVerbs(ctx).DropAsync(who, dbDrop, writer);
+                    break;
+                case Wire.Verbs.DatabaseBackup:
+                    var dbBackup = Parse<ServiceRequest>(body);
+                    service = dbBackup.Service;
+                    result = await new DatabaseVerbs(ctx).BackupAsync(who, dbBackup);
+                    break;
                 default:
                     var status = Parse<ServiceRequest>(body);
                     service = status.Service;

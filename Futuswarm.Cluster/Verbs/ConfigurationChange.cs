@@ -11,8 +11,9 @@ namespace Futuswarm.Cluster.Verbs;
 /// </summary>
 public sealed class ConfigurationChange(DaemonContext ctx)
 {
+    /// <param name="then">Runs under the service's lock once the change is saved or rolled out (not when unchanged or failed).</param>
     public async Task<ResponseLine> RunAsync(Identity who, string service, int timeoutSeconds, ResponseWriter writer,
-        Func<ServiceConfiguration, Task<ServiceConfiguration>> change)
+        Func<ServiceConfiguration, Task<ServiceConfiguration>> change, Func<Task>? then = null)
     {
         DeployRequestValidator.CheckServiceName(service);
         if (Validation.CheckDeployTimeout(timeoutSeconds) is { } timeout)
@@ -31,6 +32,7 @@ public sealed class ConfigurationChange(DaemonContext ctx)
         if (running is null || current is null)
         {
             await ctx.ServiceConfigs.WriteAsync(service, after, ct);
+            if (then is not null) await then();
             await writer.ProgressAsync($"{service} does not run; its next deploy uses this change");
             return new ResponseLine { Type = Wire.LineTypes.Result, Outcome = Wire.Outcomes.Stored, Service = service };
         }
@@ -39,7 +41,9 @@ public sealed class ConfigurationChange(DaemonContext ctx)
             Service = service, Image = current.Image, ContentKey = current.ContentKey, Spec = current.Spec, Config = after,
             TimeoutSeconds = timeoutSeconds,
         };
-        return await rollout.RunAsync(who, plan, current, running, writer);
+        var result = await rollout.RunAsync(who, plan, current, running, writer);
+        if (then is not null && result.Outcome == Wire.Outcomes.Deployed) await then();
+        return result;
     }
 
     /// <summary>The service must exist (a release or owners) and the caller must be allowed to change it.</summary>

@@ -1,4 +1,5 @@
 using Futuswarm.Cluster.Daemon;
+using Futuswarm.Cluster.Databases;
 using Futuswarm.Protocol;
 
 namespace Futuswarm.Cluster.Verbs;
@@ -33,7 +34,12 @@ public sealed class DeployVerb(DaemonContext ctx)
                 image = current.Image;
             }
 
-            var config = await new SecretChanges(ctx.Vault).ApplyAsync(who, svc, await ctx.ServiceConfigs.ReadAsync(svc, ct), request.Secrets, ct);
+            // Before any release: PostgreSQL down is a coded error (FSW5010) and the running service is not touched.
+            var databaseSecrets = await DatabaseSecretsAsync(svc, request.Spec, ct);
+            var secrets = new SecretChanges(ctx.Vault);
+            var config = await secrets.ApplyAsync(who, svc, await ctx.ServiceConfigs.ReadAsync(svc, ct), request.Secrets, ct);
+            try { config = await secrets.ApplyAsync(who, svc, config, databaseSecrets, ct); }
+            finally { SecretChanges.Forget(databaseSecrets); }
             var plan = new ReleasePlan
             {
                 Service = svc, Image = image, ContentKey = request.ContentKey, Spec = request.Spec, Config = config,
@@ -42,5 +48,15 @@ public sealed class DeployVerb(DaemonContext ctx)
             return await rollout.RunAsync(who, plan, current, running, writer);
         }
         finally { SecretChanges.Forget(request.Secrets); }
+    }
+
+    /// <summary>The connection strings of the service's database, made on its first deploy with SwarmDatabase.</summary>
+    private async Task<IReadOnlyList<SecretInput>> DatabaseSecretsAsync(string service, ServiceSettings spec, CancellationToken ct)
+    {
+        if (spec.Database is null) return []; // a database is never dropped implicitly: its secrets stay until SwarmDatabaseDrop
+        if (ctx.Databases is null || ctx.Config.Database is null)
+            throw new FswException(ErrorCodes.InvalidDatabase, "This cluster offers no databases (its managerd.json names no PostgreSQL). Remove SwarmDatabase, or ask an admin.");
+        var login = await ctx.Databases.EnsureAsync(service, ct);
+        return ConnectionStrings.For(ctx.Config.Database, login);
     }
 }
