@@ -44,6 +44,7 @@ static class S3rver
         var installed = await S3rverInstall.EnsureAsync(s, log, ct);
         var preloadChanged = WritePreload(s);
         Directory.CreateDirectory(Data(s));
+        await RootOnlyPort.EnsureAsync(Port, log, ct);
         string[] args =
         [
             // Its continuation tokens are DES-encrypted, which Node 20's OpenSSL 3 refuses without this:
@@ -78,6 +79,7 @@ static class S3rver
             log.Info($"s3rver: stopped (pid {pid})");
         else log.Info("s3rver: not running, skip");
         if (File.Exists(PidFile(s))) File.Delete(PidFile(s));
+        await RootOnlyPort.RemoveAsync(Port, log);
     }
 
     static bool WritePreload(LocalClusterSettings s)
