@@ -119,6 +119,44 @@ public sealed class DatabaseDeployTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("FSW2019", infoAfter.Output);
     }
 
+    [Fact]
+    public async Task PostgreSQL_unreachable_during_a_deploy_is_FSW5010_and_the_running_service_is_untouched()
+    {
+        var first = await Dotnet.DeployAsync(_app.ProjectFile);
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.StartsWith("visits: 1 ", (await Edge.WaitForAsync(_app.ServiceName, b => b.StartsWith("visits:"), TimeSpan.FromSeconds(30), "/visits")).Body);
+        var before = (await SwarmService.InspectAsync(_app.ServiceName))!;
+
+        // The daemon reaches PostgreSQL over loopback; tasks reach it over the bridge, so only the daemon loses it.
+        var port = TestCluster.Daemon.Database!.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] rule = ["OUTPUT", "-o", "lo", "-p", "tcp", "--dport", port, "-m", "comment", "--comment", "futuswarm-test postgres down", "-j", "REJECT", "--reject-with", "tcp-reset"];
+        await RunAsync("iptables", ["-I", .. rule]);
+        PublishResult down;
+        try
+        {
+            _app.SetAnswerSuffix(" while down");
+            down = await Dotnet.DeployAsync(_app.ProjectFile);
+        }
+        finally { await RunAsync("iptables", ["-D", .. rule]); }
+
+        Assert.NotEqual(0, down.ExitCode);
+        Assert.Contains("FSW5010", down.Output);
+        var after = (await SwarmService.InspectAsync(_app.ServiceName))!;
+        Assert.Equal(before.Version.Index, after.Version.Index);
+        Assert.StartsWith("visits: 2 ", (await VisitAsync()).Body);
+
+        // Back up: the same deploy goes through.
+        var again = await Dotnet.DeployAsync(_app.ProjectFile);
+        Assert.True(again.ExitCode == 0, again.Output);
+    }
+
+    private static async Task RunAsync(string file, string[] args)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)}: {await p.StandardError.ReadToEndAsync()}");
+    }
+
     /// <summary>
     /// What a running task of the service reads from /run/secrets: the engine keeps each mounted secret on the host at
     /// &lt;data root&gt;/containers/&lt;id&gt;/mounts/secrets/&lt;secret id&gt; (the test runs as root beside the engine).
