@@ -38,26 +38,29 @@ partial class Build
         });
 
     Target Demo => _ => _
-        .Describe("Brings up the local cluster, deploys samples/HelloSwarm with dotnet publish -t:SwarmDeploy and shows its answer.")
+        .Describe("Brings up the local cluster, deploys samples/HelloSwarm with its own database (dotnet publish -t:SwarmDeploy -p:SwarmDatabase=postgres) and shows its answers.")
         .DependsOn(nameof(LocalCluster), nameof(Pack))
         .Executes(async ct =>
         {
             var watch = Stopwatch.StartNew();
             var project = Path.Combine(RootDirectory, "samples", "HelloSwarm", "HelloSwarm.csproj");
-            var result = await Proc.RunAsync(Dotnet, ["publish", project, "-t:SwarmDeploy", "-p:SwarmCluster=local", "-nodeReuse:false", "-nologo"],
+            var result = await Proc.RunAsync(Dotnet, ["publish", project, "-t:SwarmDeploy", "-p:SwarmCluster=local", "-p:SwarmDatabase=postgres", "-nodeReuse:false", "-nologo"],
                 new ProcOptions { Log = Log, OnLine = line => Log.Info("  " + line), Timeout = TimeSpan.FromMinutes(10), Check = false }, ct);
             if (!result.Ok) throw new BuildFailure($"dotnet publish -t:SwarmDeploy failed (exit {result.ExitCode}); see the messages above.");
             Log.Info($"deployed in {watch.Elapsed.TotalSeconds:0.0} s");
 
-            var url = $"http://hello-swarm.localhost:{EdgePort}/";
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{EdgePort}/");
-            request.Headers.Host = $"hello-swarm.localhost:{EdgePort}";
-            using var response = await http.SendAsync(request, ct);
-            var body = await response.Content.ReadAsStringAsync(ct);
-            Log.Info($"{url} answers {(int)response.StatusCode}: {body.Trim()}");
-            Log.Info($"try it: curl {url}");
-            if (!response.IsSuccessStatusCode) throw new BuildFailure($"{url} answered {(int)response.StatusCode}.");
+            foreach (var path in new[] { "/", "/visits" })
+            {
+                var url = $"http://hello-swarm.localhost:{EdgePort}{path}";
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{EdgePort}{path}");
+                request.Headers.Host = $"hello-swarm.localhost:{EdgePort}";
+                using var response = await http.SendAsync(request, ct);
+                var body = await response.Content.ReadAsStringAsync(ct);
+                Log.Info($"{url} answers {(int)response.StatusCode}: {body.Trim()}");
+                Log.Info($"try it: curl {url}");
+                if (!response.IsSuccessStatusCode) throw new BuildFailure($"{url} answered {(int)response.StatusCode}.");
+            }
         });
 
     [Parameter("Test: only run tests whose fully qualified name contains this (dotnet test --filter).")]
