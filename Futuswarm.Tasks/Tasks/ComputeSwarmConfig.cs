@@ -1,4 +1,5 @@
 using Futuswarm.Protocol;
+using Futuswarm.Tasks.Databases;
 using Futuswarm.Tasks.Profiles;
 using Futuswarm.Tasks.Secrets;
 using Futuswarm.Tasks.Transport;
@@ -32,6 +33,8 @@ public sealed class ComputeSwarmConfig : FswTask
     public ITaskItem[] EnvironmentVariables { get; set; } = [];
     /// <summary>The SwarmSecret items, checked here (names, one source each, no duplicates) so a deploy fails before Publish.</summary>
     public ITaskItem[] Secrets { get; set; } = [];
+    /// <summary>SwarmDatabase: empty for none, or "postgres" (any case).</summary>
+    public string Database { get; set; } = "";
 
     [Output] public string ResolvedManager { get; private set; } = "";
     [Output] public string ResolvedUser { get; private set; } = "";
@@ -46,6 +49,8 @@ public sealed class ComputeSwarmConfig : FswTask
     [Output] public string ResolvedReplicas { get; private set; } = "";
     [Output] public string ResolvedHealthCheckPath { get; private set; } = "";
     [Output] public string ResolvedDeployTimeout { get; private set; } = "";
+    /// <summary>"postgres", or empty when the service has no database.</summary>
+    [Output] public string ResolvedDatabase { get; private set; } = "";
 
     public const int DefaultDeployTimeoutSeconds = 300;
 
@@ -137,7 +142,10 @@ public sealed class ComputeSwarmConfig : FswTask
                 $"SwarmEnvironmentVariable '{duplicate.Key}' is given {duplicate.Count()} times (values may come from Directory.Build.props too). Keep one, or use Update= to change it.");
 
         // Only the declarations: whether a source is present matters to the task that reads it.
-        SecretDeclaration.Parse(Secrets);
+        var declared = SecretDeclaration.Parse(Secrets);
+
+        ResolvedDatabase = DatabaseOption.Normalize(Database);
+        DatabaseOption.CheckSecretNames(declared.Select(d => d.Name), ResolvedDatabase, "SwarmSecret");
 
         if (!string.IsNullOrEmpty(Access) && !string.Equals(Access, "public", StringComparison.OrdinalIgnoreCase))
             throw new FswException(ErrorCodes.AccessNotSupported, $"SwarmAccess '{Access}' is not yet supported; only 'public' is. Remove SwarmAccess or set it to public.");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Futuswarm.Protocol;
+using Futuswarm.Tasks.Databases;
 using Futuswarm.Tasks.Secrets;
 using Microsoft.Build.Framework;
 
@@ -22,6 +23,8 @@ public sealed class SwarmDeploy : ChangeTask
     public ITaskItem[] Secrets { get; set; } = [];
     /// <summary>What FromFile paths are relative to.</summary>
     public string ProjectDirectory { get; set; } = "";
+    /// <summary>SwarmDatabase as ComputeSwarmConfig resolved it: "postgres", or empty for none.</summary>
+    public string Database { get; set; } = "";
 
     [Output] public string DeployedImage { get; private set; } = "";
 
@@ -38,6 +41,7 @@ public sealed class SwarmDeploy : ChangeTask
             Port = Port is "" or "none" ? null : int.Parse(Port, CultureInfo.InvariantCulture),
             HealthCheckPath = HealthCheckPath,
             Environment = Environment(),
+            Database = DatabaseOption.Normalize(Database) is { Length: > 0 } database ? database : null,
         },
         Secrets = secrets ?? [],
     };
@@ -54,6 +58,7 @@ public sealed class SwarmDeploy : ChangeTask
     {
         // Declarations and values are checked before anything is sent; the values are zeroed when the task ends.
         var declared = SecretDeclaration.Parse(Secrets);
+        DatabaseOption.CheckSecretNames(declared.Select(d => d.Name), DatabaseOption.Normalize(Database), "SwarmSecret");
         using var values = SecretSources.Read(declared, ProjectDirectory);
         var secrets = new List<SecretInput>();
         if (declared.Count > 0)

@@ -1,4 +1,5 @@
 using Futuswarm.Protocol;
+using Futuswarm.Tasks.Databases;
 using Futuswarm.Tasks.Secrets;
 using Microsoft.Build.Framework;
 
@@ -19,10 +20,13 @@ public sealed class SwarmSecretSet : ChangeTask
     /// <summary>The SwarmSecret items.</summary>
     public ITaskItem[] Secrets { get; set; } = [];
     public string ProjectDirectory { get; set; } = "";
+    /// <summary>SwarmDatabase: with a database, the two secrets the cluster sets from it are refused here already.</summary>
+    public string Database { get; set; } = "";
 
     protected override async Task ExecuteAsync()
     {
         var chosen = Choose(out var explicitlyNamed);
+        DatabaseOption.CheckSecretNames(chosen.Select(d => d.Name), DatabaseOption.Normalize(Database), explicitlyNamed ? "SwarmSecretName" : "SwarmSecret");
         using var values = SecretSources.Read(chosen, ProjectDirectory);
 
         var absent = chosen.Where(d => !values.Has(d.Name)).ToList();

@@ -390,4 +390,60 @@ public sealed class ComputeSwarmConfigTests : IDisposable
         Assert.Equal("FSW2014", error.Code);
         Assert.Contains("twice", error.Message);
     }
+
+    // ---- SwarmDatabase ----
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("  ", "")]
+    [InlineData("postgres", "postgres")]
+    [InlineData("Postgres", "postgres")]
+    [InlineData(" POSTGRES ", "postgres")]
+    public void DatabaseIsNormalized(string value, string resolved)
+    {
+        var task = Task();
+        task.Database = value;
+        Succeeds(task);
+        Assert.Equal(resolved, task.ResolvedDatabase);
+    }
+
+    [Theory]
+    [InlineData("mysql")]
+    [InlineData("postgresql")]
+    [InlineData("true")]
+    public void UnknownDatabaseIsFSW2017NamingTheAllowedValue(string value)
+    {
+        var task = Task();
+        task.Database = value;
+        var error = Fails(task);
+        Assert.Equal("FSW2017", error.Code);
+        Assert.Contains($"SwarmDatabase '{value}'", error.Message);
+        Assert.Contains("'postgres'", error.Message);
+        Assert.Equal("", task.ResolvedDatabase);
+    }
+
+    [Theory]
+    [InlineData("ConnectionStrings__Default")]
+    [InlineData("DATABASE_URL")]
+    [InlineData("database_url")]
+    [InlineData("connectionstrings__default")]
+    public void SecretsTheClusterSetsFromTheDatabaseAreFSW2014(string name)
+    {
+        var task = Task();
+        task.Database = "postgres";
+        task.Secrets = [Item("Stripe__ApiKey", ("FromEnvironment", "X")), Item(name, ("FromEnvironment", "MY_DB"))];
+        var error = Fails(task);
+        Assert.Equal("FSW2014", error.Code);
+        Assert.Contains($"SwarmSecret '{name}'", error.Message);
+        Assert.Contains("set by the cluster", error.Message);
+    }
+
+    [Fact]
+    public void WithoutADatabaseThoseSecretNamesAreTheProjectsOwn()
+    {
+        var task = Task();
+        task.Secrets = [Item("ConnectionStrings__Default", ("FromEnvironment", "X")), Item("DATABASE_URL", ("FromFile", "db.txt"))];
+        Succeeds(task);
+        Assert.Equal("", task.ResolvedDatabase);
+    }
 }

@@ -273,4 +273,58 @@ public sealed class SwarmDeployTests
         Assert.False(task.Execute());
         Assert.Equal("FSW1006", _engine.SingleError().Code);
     }
+
+    // ---- SwarmDatabase ----
+
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("Postgres")]
+    public void DatabaseGoesIntoTheSpec(string database)
+    {
+        using var ssh = FakeSsh.Printing(Deployed);
+        var task = Task(ssh);
+        task.Database = database;
+        Assert.True(task.Execute(), _engine.Log);
+        var atManager = JsonSerializer.Deserialize<Futuswarm.Protocol.DeployRequest>(ssh.Stdin, Futuswarm.Protocol.Wire.Json)!;
+        Assert.Equal("postgres", atManager.Spec.Database);
+    }
+
+    [Fact]
+    public void NoDatabaseIsLeftOutOfTheSpec()
+    {
+        using var ssh = FakeSsh.Printing(Deployed);
+        Assert.True(Task(ssh).Execute(), _engine.Log);
+        using var doc = JsonDocument.Parse(ssh.Stdin);
+        Assert.False(doc.RootElement.GetProperty("spec").TryGetProperty("database", out _), "spec.database must be absent without SwarmDatabase");
+        Assert.Null(JsonSerializer.Deserialize<Futuswarm.Protocol.DeployRequest>(ssh.Stdin, Futuswarm.Protocol.Wire.Json)!.Spec.Database);
+    }
+
+    [Fact]
+    public void UnknownDatabaseIsFSW2017BeforeAnySshCall()
+    {
+        using var ssh = FakeSsh.Printing(Deployed);
+        var task = Task(ssh);
+        task.Database = "mongodb";
+        Assert.False(task.Execute());
+        var error = _engine.SingleError();
+        Assert.Equal("FSW2017", error.Code);
+        Assert.Contains("postgres", error.Message);
+        Assert.False(File.Exists(ssh.ArgvFile), "ssh must not be called");
+    }
+
+    [Theory]
+    [InlineData("ConnectionStrings__Default")]
+    [InlineData("DATABASE_URL")]
+    public void ASecretTheClusterSetsFromTheDatabaseIsFSW2014BeforeAnySshCall(string name)
+    {
+        using var ssh = FakeSsh.Printing(Deployed);
+        var task = Task(ssh);
+        task.Database = "postgres";
+        task.Secrets = [SwarmDeploySecretsTests.Secret(name, fromEnvironment: "FSW_UT_NOT_SET_ANYWHERE")];
+        Assert.False(task.Execute());
+        var error = _engine.SingleError();
+        Assert.Equal("FSW2014", error.Code);
+        Assert.Contains(name, error.Message);
+        Assert.False(File.Exists(ssh.ArgvFile), "ssh must not be called");
+    }
 }
