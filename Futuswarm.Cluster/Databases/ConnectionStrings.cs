@@ -15,6 +15,9 @@ public static partial class ConnectionStrings
     public const string UrlName = "DATABASE_URL";
     public static readonly string[] Names = [DefaultName, UrlName];
 
+    /// <summary>Configuration keys ignore case, so "database_url" would clash with the cluster's file too.</summary>
+    public static bool IsReserved(string secretName) => Names.Any(n => string.Equals(n, secretName, StringComparison.OrdinalIgnoreCase));
+
     [GeneratedRegex("^[A-Za-z0-9._-]+\\z")]
     private static partial Regex Plain();
 

@@ -28,7 +28,7 @@ public static class DeployRequestValidator
             throw new FswException(ErrorCodes.AccessNotSupported, $"SwarmAccess '{s.Access}' is not yet supported; only 'public' is. Remove SwarmAccess or set it to public.");
         if (s.Database is not null and not "postgres")
             throw new FswException(ErrorCodes.InvalidDatabase, $"SwarmDatabase '{s.Database}' is not offered; set it to postgres or remove it.");
-        if (s.Database is not null && r.Secrets.FirstOrDefault(x => Databases.ConnectionStrings.Names.Contains(x.Name)) is { } taken)
+        if (s.Database is not null && r.Secrets.FirstOrDefault(x => Databases.ConnectionStrings.IsReserved(x.Name)) is { } taken)
             throw new FswException(ErrorCodes.InvalidSecretName, $"SwarmSecret '{taken.Name}' is set by the cluster from the service's database; rename the secret or remove SwarmDatabase.");
         if (s.Domains.Count > 0)
             throw new FswException(ErrorCodes.CustomDomainsNotSupported, $"Custom domains ({string.Join(", ", s.Domains)}) are not yet supported; the service answers at <service>.<base domain>. Remove the SwarmDomain items.");

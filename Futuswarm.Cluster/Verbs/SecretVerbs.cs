@@ -13,15 +13,32 @@ public sealed class SecretVerbs(DaemonContext ctx)
         {
             if (request.Secrets.Count == 0) throw new FswException(ErrorCodes.InvalidSecretName, "The request names no secret; give at least one.");
             SecretChanges.Validate(request.Secrets, valuesRequired: true);
+            await RefuseDatabaseNamesAsync(request.Service, request.Secrets.Select(s => s.Name));
             return await new ConfigurationChange(ctx).RunAsync(who, request.Service, request.TimeoutSeconds, writer,
                 config => new SecretChanges(ctx.Vault).ApplyAsync(who, request.Service, config, request.Secrets, ctx.Lifetime));
         }
         finally { SecretChanges.Forget(request.Secrets); }
     }
 
-    public Task<ResponseLine> RemoveAsync(Identity who, RemoveRequest request, ResponseWriter writer)
+    public async Task<ResponseLine> RemoveAsync(Identity who, RemoveRequest request, ResponseWriter writer)
     {
         CheckNames(request.Names);
+        await RefuseDatabaseNamesAsync(request.Service, request.Names);
+        return await RemoveCheckedAsync(who, request, writer);
+    }
+
+    /// <summary>The connection strings of a service's database are the cluster's: set by deploys and rotations, removed by a drop.</summary>
+    private async Task RefuseDatabaseNamesAsync(string service, IEnumerable<string> names)
+    {
+        if (names.FirstOrDefault(Databases.ConnectionStrings.IsReserved) is not { } name || ctx.Databases is null) return;
+        DeployRequestValidator.CheckServiceName(service);
+        if (await ctx.Databases.InfoAsync(service, ctx.Lifetime) is not null)
+            throw new FswException(ErrorCodes.InvalidSecretName,
+                $"Secret '{name}' of {service} is set by the cluster from its database; rotate it with SwarmDatabaseRotatePassword, remove it with SwarmDatabaseDrop.");
+    }
+
+    private Task<ResponseLine> RemoveCheckedAsync(Identity who, RemoveRequest request, ResponseWriter writer)
+    {
         return new ConfigurationChange(ctx).RunAsync(who, request.Service, request.TimeoutSeconds, writer, config =>
         {
             if (request.Names.FirstOrDefault(n => !config.Secrets.ContainsKey(n)) is { } missing)
