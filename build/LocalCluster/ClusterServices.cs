@@ -20,6 +20,7 @@ static class ClusterServices
         // Before the ACL is seeded: a fresh acl.json in the bucket would otherwise win over the directory's users.
         await LocalStateMigration.RunAsync(layout, StateFactory.CreateS3Store(config.Store, S3rver.Credentials), log, ct);
         await LocalAcl.SeedAsync(layout, config, adminKey.PublicKey, s.Users, log, ct);
+        if (config.Database is not null) await LocalPostgres.EnsureMasterAsync(config, s, log, ct); // needs the store and the key file
         await ManagerDaemonProcess.EnsureAsync(layout, config, binariesChanged, log, ct);
         var hostKey = await ApiSshd.EnsureAsync(layout, log, ct);
         var profile = await LocalProfile.WriteAsync(infra, hostKey, adminKey, log);

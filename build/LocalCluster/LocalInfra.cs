@@ -9,6 +9,7 @@ namespace Futuswarm.Build.LocalCluster;
 /// <param name="OverlayNetwork">The attachable overlay every service joins ("futuswarm").</param>
 /// <param name="EdgePort">Host port the edge service publishes (mode=host).</param>
 /// <param name="DockerCli">The docker CLI to use (/usr/local/bin/docker, else /usr/bin/docker).</param>
+/// <param name="Database">The local PostgreSQL as managerd.json names it (the master role is set up later, with the store).</param>
 public sealed record LocalInfra(
     string Root,
     string DockerSocket,
@@ -17,4 +18,5 @@ public sealed record LocalInfra(
     string EdgeImage,
     string OverlayNetwork,
     int EdgePort,
-    string DockerCli);
+    string DockerCli,
+    Futuswarm.Cluster.Config.DatabaseConfig? Database = null);

@@ -21,6 +21,8 @@ public static class LocalInfraSteps
         (var docker, state) = await DockerEngine.EnsureAsync(s, state, log, ct);    // c
         state = await SwarmSetup.EnsureAsync(docker, s, state, log, ct);
         state.Save(s.StateFile);                                                    // g
+        // After the swarm: PostgreSQL listens on docker_gwbridge's gateway too, where tasks reach the host.
+        var database = await LocalPostgres.EnsureAsync(docker, s, log, ct);
         // e, f: independent images; building them side by side saves the smaller one's time on a cold run.
         var baseTask = BaseImage.EnsureAsync(docker, s, log, ct);
         var edgeTask = EdgeImage.EnsureAsync(docker, s, log, ct);
@@ -29,7 +31,7 @@ public static class LocalInfraSteps
         await EdgeImage.EnsureStateDirAsync(s, log, ct);
 
         return new LocalInfra(s.Root, docker.Socket, LocalRegistry.Address, baseImage, edgeImage,
-            SwarmSetup.OverlayNetwork, s.EdgePort, docker.Cli);
+            SwarmSetup.OverlayNetwork, s.EdgePort, docker.Cli, database);
     }
 
     /// <summary>Stops what EnsureAsync started, newest first (engine, registry, s3rver), and keeps every data
@@ -44,6 +46,9 @@ public static class LocalInfraSteps
         }
         using var _ = RootDirectory.Lock(s);
         var state = StartedState.Load(s.StateFile);
+
+        // Newest first: PostgreSQL listens on the bridge of the engine stopped below.
+        await LocalPostgres.StopAsync(s, log);
 
         // Only our dockerd writes run/dockerd.pid, so a live pid there is ours to stop, whatever --engine says now.
         if (DockerEngine.RunningPid(s, state) is { } dockerd)

@@ -24,6 +24,7 @@ static class ManagerDaemonProcess
             Edge = new EdgeConfig { Image = infra.EdgeImage, PublishedPort = infra.EdgePort, StateDirectory = s.EdgeDir },
             Store = S3rver.StoreConfig, // the credentials go into the daemon's environment, never into this file
             Keys = new KeysConfig { Kind = KeysConfig.Local, KeyFile = layout.KeyFile },
+            Database = infra.Database, // the master's password is sealed in the store, never written here
         };
 
     public static async Task EnsureAsync(ManagerLayout layout, DaemonConfig config, bool binariesChanged, ILog log, CancellationToken ct)

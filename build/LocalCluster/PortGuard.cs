@@ -22,6 +22,7 @@ static class PortGuard
             new(RegistryPort, "local registry", "Stop that process: the local cluster's registry must answer at localhost:5000."),
             new(ApiPort, "Futuswarm API sshd", "Stop that process: the local API listens on 127.0.0.1:2222."),
             new(S3rver.Port, "state store (s3rver)", $"Stop that process: the local cluster's state store listens on 127.0.0.1:{S3rver.Port}."),
+            new(LocalPostgres.Port, "PostgreSQL", $"Stop that process: the local cluster's own PostgreSQL listens on port {LocalPostgres.Port} (Debian's system cluster uses 5432 and may stay)."),
             new(s.EdgePort, "edge proxy", "Stop that process, or choose another port with --edge-port <port>."),
         ];
 
