@@ -109,7 +109,7 @@ public sealed class DatabaseDeployTests(ITestOutputHelper output) : IDisposable
         // A backup lands in the store.
         var backup = await TargetAsync("SwarmDatabaseBackup");
         Assert.True(backup.ExitCode == 0, backup.Output);
-        var keys = await TestCluster.Store().ListAsync("backups/", CancellationToken.None);
+        var keys = await ClusterState.Store.ListAsync("backups/", CancellationToken.None);
         Assert.Contains(keys, k => k.EndsWith($"/databases/{_app.ServiceName}.dump", StringComparison.Ordinal));
 
         // With confirmation: gone, and the service's next release has no connection strings.

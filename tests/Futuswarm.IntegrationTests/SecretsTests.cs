@@ -117,10 +117,10 @@ public sealed class SecretsTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(Short(_v1), (await Edge.GetAsync($"{_app.ServiceName}.{TestCluster.Daemon.BaseDomain}", "/secret")).Body);
 
         // The cluster still lists the version that runs, so the next deploy sends v2 again.
-        var config = JsonDocument.Parse((await TestCluster.Store().ReadAsync($"services/{_app.ServiceName}/config.json", CancellationToken.None))!);
+        var config = JsonDocument.Parse((await ClusterState.Store.ReadAsync($"services/{_app.ServiceName}/config.json", CancellationToken.None))!);
         var running = (await SwarmService.InspectAsync(_app.ServiceName))!;
         Assert.Equal(Assert.Single(running.Spec.TaskTemplate.ContainerSpec.Secrets).SecretName.Split('.')[0], _app.ServiceName);
-        var release1 = JsonDocument.Parse((await TestCluster.Store().ReadAsync($"services/{_app.ServiceName}/releases/000001.json", CancellationToken.None))!);
+        var release1 = JsonDocument.Parse((await ClusterState.Store.ReadAsync($"services/{_app.ServiceName}/releases/000001.json", CancellationToken.None))!);
         Assert.Equal(VersionOf(release1), VersionOf(config));
         var releases = await ReleasesAsync();
         Assert.Equal(["done", "failed"], releases.Select(r => r.State));
@@ -167,7 +167,7 @@ public sealed class SecretsTests(ITestOutputHelper output) : IDisposable
 
     private async Task<List<ReleaseDoc>> ReleasesAsync()
     {
-        var store = TestCluster.Store();
+        var store = ClusterState.Store;
         var keys = await store.ListAsync($"services/{_app.ServiceName}/releases/", CancellationToken.None);
         var list = new List<ReleaseDoc>();
         foreach (var k in keys)
@@ -178,7 +178,7 @@ public sealed class SecretsTests(ITestOutputHelper output) : IDisposable
     /// <summary>Every key under the service with its bytes' hash: equal snapshots mean nothing was written.</summary>
     private string StateSnapshot()
     {
-        var store = TestCluster.Store();
+        var store = ClusterState.Store;
         var keys = store.ListAsync($"services/{_app.ServiceName}/", CancellationToken.None).GetAwaiter().GetResult();
         return string.Join("\n", keys.Select(k => k + " " + Convert.ToHexString(SHA256.HashData(store.ReadAsync(k, CancellationToken.None).GetAwaiter().GetResult()!))));
     }

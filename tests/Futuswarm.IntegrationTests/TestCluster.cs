@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Docker.DotNet;
 using Futuswarm.Cluster.Config;
-using Futuswarm.Cluster.State;
 
 namespace Futuswarm.IntegrationTests;
 
@@ -20,17 +19,6 @@ public static class TestCluster
     public static JsonElement Profile { get; } = JsonDocument.Parse(File.ReadAllText(Path.Combine(ProfilesDirectory, "local.json"))).RootElement;
 
     public static DockerClient Docker() => new DockerClientConfiguration(new Uri("unix://" + Daemon.DockerSocket)).CreateClient();
-
-    /// <summary>The daemon's store, read as the daemon reads it (s3rver's fixed credentials on the local cluster).</summary>
-    public static IStateStore Store()
-    {
-        if (Daemon.Store.Kind == StoreConfig.S3 && Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is null)
-        {
-            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "S3RVER");
-            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "S3RVER");
-        }
-        return StateFactory.CreateStore(Daemon, null);
-    }
 
     public static string NewServiceName(string prefix = "it") => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
