@@ -43,19 +43,11 @@ public sealed class PostgresDatabaseAdmin : IDatabaseAdmin
     public async Task<DatabaseLogin> EnsureAsync(string service, CancellationToken ct)
     {
         var n = DatabaseNames.For(service);
-        var creds = await _credentials.LoadAsync(service, ct);
-        if (creds is null)
-        {
-            creds = new DatabaseCredentials
-            {
-                Database = n.Database, ActiveRole = n.LoginA,
-                Logins = [new LoginSecret { Role = n.LoginA, Password = DatabasePasswords.New(), SetAt = DateTimeOffset.UtcNow }, new LoginSecret { Role = n.LoginB }],
-            };
-            await _credentials.SaveAsync(service, creds, ct); // before the server changes: a password set is never lost
-        }
-
+        DatabaseCredentials creds;
+        // The server first: when it does not answer (FSW5010), nothing was written anywhere.
         await using (var c = await _pg.OpenAsync(DatabaseNames.MaintenanceDatabase, ct))
         {
+            creds = await _credentials.LoadAsync(service, ct) ?? await NewCredentialsAsync(n, ct);
             await EnsureRolesAsync(c, n, creds, ct);
             await EnsureDatabaseAsync(c, n, ct);
         }
@@ -72,8 +64,8 @@ public sealed class PostgresDatabaseAdmin : IDatabaseAdmin
         var n = DatabaseNames.For(service);
         var creds = await _credentials.LoadAsync(service, ct) ?? throw NotFound(service);
         var next = new LoginSecret { Role = n.OtherLogin(creds.ActiveRole), Password = DatabasePasswords.New(), SetAt = DateTimeOffset.UtcNow };
-        await _credentials.SaveAsync(service, creds.With(next), ct);
         await using var c = await _pg.OpenAsync(DatabaseNames.MaintenanceDatabase, ct);
+        await _credentials.SaveAsync(service, creds.With(next), ct);
         await _pg.ExecuteAsync(c, DatabaseSql.AlterLogin(next.Role, ScramVerifier.Compute(next.Password!)), $"giving {next.Role} a new password", ct);
         return new DatabaseLogin(n.Database, next.Role, next.Password!);
     }
@@ -88,8 +80,8 @@ public sealed class PostgresDatabaseAdmin : IDatabaseAdmin
             throw new FswException(ErrorCodes.ConcurrentChange,
                 $"The login {now.Role} of {service} no longer has the password this rotation prepared (another rotation ran meanwhile). Rotate again.");
         creds = creds.With(new LoginSecret { Role = old }) with { ActiveRole = now.Role };
-        await _credentials.SaveAsync(service, creds, ct);
         await using var c = await _pg.OpenAsync(DatabaseNames.MaintenanceDatabase, ct);
+        await _credentials.SaveAsync(service, creds, ct);
         await _pg.ExecuteAsync(c, DatabaseSql.SetPassword(old, null), $"removing the password of {old}", ct);
     }
 
@@ -150,6 +142,17 @@ public sealed class PostgresDatabaseAdmin : IDatabaseAdmin
 
     // ---- the steps of EnsureAsync ----
 
+    private async Task<DatabaseCredentials> NewCredentialsAsync(DatabaseNames n, CancellationToken ct)
+    {
+        var creds = new DatabaseCredentials
+        {
+            Database = n.Database, ActiveRole = n.LoginA,
+            Logins = [new LoginSecret { Role = n.LoginA, Password = DatabasePasswords.New(), SetAt = DateTimeOffset.UtcNow }, new LoginSecret { Role = n.LoginB }],
+        };
+        await _credentials.SaveAsync(n.Service, creds, ct); // before the server changes: a password it has is never lost
+        return creds;
+    }
+
     private async Task EnsureRolesAsync(NpgsqlConnection c, DatabaseNames n, DatabaseCredentials creds, CancellationToken ct)
     {
         var roles = await RolesAsync(c, n, ct);
@@ -202,7 +205,7 @@ public sealed class PostgresDatabaseAdmin : IDatabaseAdmin
     private sealed record RoleState(bool CanLogin, bool Super);
 
     private async Task<Dictionary<string, RoleState>> RolesAsync(NpgsqlConnection c, DatabaseNames n, CancellationToken ct) =>
-        (await _pg.QueryAsync(c, DatabaseSql.RolesQuery, $"looking up the roles of {n.Database}", ct, n.Roles.ToArray()))
+        (await _pg.QueryAsync(c, DatabaseSql.RolesQuery, $"looking up the roles of {n.Database}", ct, (object)n.Roles.ToArray()))
             .ToDictionary(r => (string)r[0]!, r => new RoleState((bool)r[1]!, (bool)r[2]!), StringComparer.Ordinal);
 
     private async Task<string?> DatabaseOwnerAsync(NpgsqlConnection c, DatabaseNames n, CancellationToken ct) =>
