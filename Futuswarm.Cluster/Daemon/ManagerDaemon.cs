@@ -36,7 +36,8 @@ public sealed class ManagerDaemon(DaemonConfig config)
             Config = config, Store = store, Swarm = swarm, Releases = releases, Acl = acl,
             Authorizer = new Authorizer(acl, releases, locks), Audit = new AuditLog(store), Locks = locks,
             Edge = new EdgeService(config, swarm, releases, Log), Cipher = cipher, Vault = vault,
-            ServiceConfigs = new ServiceConfigurationRepository(store), DockerSecrets = new DockerSecrets(swarm, vault, config.ClusterName), Log = Log, Lifetime = lifetime,
+            ServiceConfigs = new ServiceConfigurationRepository(store),
+            Databases = Databases.PostgresDatabaseAdmin.Create(config, store, cipher), DockerSecrets = new DockerSecrets(swarm, vault, config.ClusterName), Log = Log, Lifetime = lifetime,
         };
 
         var recovery = Task.Run(() => new PendingReleaseRecovery(ctx).RunAsync(lifetime), lifetime);
