@@ -10,7 +10,7 @@ partial class Build : BuildBase
     public static Task<int> Main(string[] args) => BuildRunner.RunAsync<Build>(args);
 
     // ---- LocalCluster parameters ----
-    [Parameter("LocalCluster: stop what LocalCluster started (the API, dockerd, registry, s3rver); data is kept.")]
+    [Parameter("LocalCluster: stop what LocalCluster started (the API, dockerd, registry, s3rver, PostgreSQL); data is kept.")]
     readonly bool Down;
 
     [Parameter("LocalCluster: data root of the local cluster (root-owned, 0755).")]
