@@ -1,0 +1,23 @@
+namespace Futuswarm.Cluster.Provisioning.Engine;
+
+/// <summary>
+/// One kind of cloud resource (VPC, subnets, security groups, ...) and every instance of it the cluster has.
+/// Plan observes by tags and diffs against the definition; apply carries out one change of the plan just made.
+/// </summary>
+public interface IResourceKind
+{
+    /// <summary>The kind's name in addresses, e.g. <c>subnet</c>.</summary>
+    string Kind { get; }
+
+    /// <summary>False where a replace would rebuild the cluster (the VPC): apply refuses such a plan before any change.</summary>
+    bool Replaceable { get; }
+
+    /// <summary>Observes the cloud and returns what must change; records the observed ids in the context.</summary>
+    Task<IReadOnlyList<Change>> PlanAsync(ProvisionContext ctx, CancellationToken ct);
+
+    /// <summary>Observes the cloud and returns a delete for every instance tagged for the cluster.</summary>
+    Task<IReadOnlyList<Change>> PlanDestroyAsync(ProvisionContext ctx, CancellationToken ct);
+
+    /// <summary>Carries out one change returned by the last plan of this kind in the same context.</summary>
+    Task ApplyAsync(Change change, ProvisionContext ctx, CancellationToken ct);
+}

@@ -1,0 +1,46 @@
+namespace Futuswarm.Cluster.Provisioning.Engine;
+
+/// <summary>
+/// What one plan, apply or destroy run knows as it goes, in dependency order: the ids of the cluster's resources
+/// observed or created so far (children need their parents' ids; rules name groups by address, not by id), the
+/// journal and the waits. A fresh context per run: nothing here is kept between runs.
+/// </summary>
+public sealed class ProvisionContext(string cluster, WaitOptions? waits = null, ApplyJournal? journal = null, Action<string>? log = null)
+{
+    private readonly Dictionary<ResourceAddress, string> _ids = [];
+    private readonly Dictionary<string, ResourceAddress> _addresses = new(StringComparer.Ordinal);
+
+    public string Cluster { get; } = cluster;
+    public WaitOptions Waits { get; } = waits ?? WaitOptions.Default;
+    public ApplyJournal Journal { get; } = journal ?? new ApplyJournal(log);
+    public Action<string> Log { get; } = log ?? (_ => { });
+
+    /// <summary>The placeholder a plan shows for an id that only apply will know.</summary>
+    public const string KnownAfterApply = "(known after apply)";
+
+    public IReadOnlyDictionary<string, string> TagsFor(ResourceAddress address) => ClusterTags.For(Cluster, address);
+
+    public void Known(ResourceAddress address, string id)
+    {
+        if (_ids.TryGetValue(address, out var old)) _addresses.Remove(old);
+        _ids[address] = id;
+        _addresses[id] = address;
+    }
+
+    public void Forget(ResourceAddress address)
+    {
+        if (_ids.Remove(address, out var id)) _addresses.Remove(id);
+    }
+
+    public string? IdOf(ResourceAddress address) => _ids.GetValueOrDefault(address);
+
+    /// <summary>The id, or the plan's placeholder while the resource does not exist yet.</summary>
+    public string IdOrPlaceholder(ResourceAddress address) => IdOf(address) ?? KnownAfterApply;
+
+    /// <summary>Which of the cluster's resources an id is, if any (a rule's source group, a route's target).</summary>
+    public ResourceAddress? AddressOf(string id) => _addresses.TryGetValue(id, out var a) ? a : null;
+
+    /// <summary>The id, failing clearly when apply order is broken (a parent applied after its child).</summary>
+    public string RequireId(ResourceAddress address) =>
+        IdOf(address) ?? throw new InvalidOperationException($"{address} has no id yet: it must be applied before the resources that use it");
+}

@@ -1,0 +1,16 @@
+using Futuswarm.Cluster.Provisioning.Engine;
+
+namespace Futuswarm.Cluster.Provisioning.Network;
+
+/// <summary>The addresses of the network's resources, shared by the kinds that refer to each other.</summary>
+public static class NetworkAddresses
+{
+    public static readonly ResourceAddress Vpc = new("vpc");
+    public static readonly ResourceAddress InternetGateway = new("internet-gateway");
+    public static readonly ResourceAddress RouteTable = new("route-table", "public");
+
+    public static ResourceAddress Subnet(string zone) => new("subnet", zone);
+
+    /// <summary>The cluster-tag filter every observation starts from.</summary>
+    public static IReadOnlyList<Ec2Filter> Ours(ProvisionContext ctx) => [Ec2Filter.Tag(ClusterTags.Cluster, ctx.Cluster)];
+}
