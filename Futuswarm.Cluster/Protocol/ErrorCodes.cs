@@ -88,19 +88,6 @@ public static class ErrorCodes
     public const string InvalidClusterOption = "FSW6009";
     public const string LocalClusterBusy = "FSW6010";
 
-    // FSW6011-FSW6019: the cluster definition file (Provisioning/Definition).
-    public const string ClusterDefinitionUnreadable = "FSW6011";
-    public const string ClusterDefinitionUnknownField = "FSW6012";
-    public const string ClusterDefinitionInvalid = "FSW6013";
-    public const string SshOpenToWorld = "FSW6014";
-
-    // FSW6020-FSW6024: the hand-written AWS clients (Provisioning/Aws: IAM, ELBv2, ACM, RDS).
-    public const string AwsApiRefused = "FSW6020";
-    public const string AwsApiUnavailable = "FSW6021";
-    public const string AwsResponseUnreadable = "FSW6022";
-    public const string AwsCredentialsMissing = "FSW6023";
-    public const string AwsRequestInvalid = "FSW6024";
-
     // FSW6025-FSW6034: provisioning on AWS (the reconcile engine and the network).
     public const string ProvisionSpecInvalid = "FSW6025";
     public const string CloudCallFailed = "FSW6026";
