@@ -30,48 +30,17 @@ public sealed class SecretTargetsTests : IDisposable
         _dir.Dispose();
     }
 
-    private string Project(string items = "")
-    {
-        var sdk = Path.Combine(RepoRoot.Path, "Futuswarm.Sdk", "Sdk");
-        var tasksAssembly = typeof(tasks::Futuswarm.Tasks.SwarmDeploy).Assembly.Location;
-        return _dir.File("App.proj", $"""
-            <Project>
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <IntermediateOutputPath>obj/</IntermediateOutputPath>
-                <FutuswarmTasksAssembly>{tasksAssembly}</FutuswarmTasksAssembly>
-                <SwarmManager>127.0.0.1:2299</SwarmManager>
-                <SwarmHostKey>ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE3uV0i5yzS3tKnd2d0mZb2Gq1vT9y8P9s0Jm6k3Yh8F</SwarmHostKey>
-              </PropertyGroup>
-              <Import Project="{sdk}/Sdk.props" />
-              <ItemGroup>
-                {items}
-              </ItemGroup>
-              <Import Project="{sdk}/Sdk.targets" />
-            </Project>
-            """);
-    }
+    private BareSdkProject Bare => new(_dir, _manager.ScriptPath);
+
+    private string Project(string items = "") => Bare.Write(items: items);
 
     private string Declared => $"""
         <SwarmSecret Include="Api__Key" FromEnvironment="{_variable}" />
         <SwarmSecret Include="signing.pem" FromFile="secrets/signing.pem" />
         """;
 
-    private async Task<(int ExitCode, string Output)> MSBuildAsync(string project, string verbosity, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _dir.Path };
-        foreach (var a in (string[])["msbuild", project, "-nodeReuse:false", "-nologo", $"-v:{verbosity}", $"-p:FutuswarmSshPath={_manager.ScriptPath}", .. args])
-            psi.ArgumentList.Add(a);
-        psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        psi.Environment[_variable] = _envValue;
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> MSBuildAsync(string project, string verbosity, params string[] args) =>
+        Bare.MSBuildAsync(project, verbosity, new Dictionary<string, string> { [_variable] = _envValue }, args);
 
     [Fact]
     public async Task A_missing_required_property_is_FSW0009_and_nothing_is_sent()
