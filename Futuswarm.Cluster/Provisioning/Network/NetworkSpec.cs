@@ -12,12 +12,13 @@ namespace Futuswarm.Cluster.Provisioning.Network;
 /// <param name="Region">The AWS region, e.g. <c>eu-north-1</c>.</param>
 /// <param name="VpcCidr">A private IPv4 block from /16 to /24; each zone gets a sixteenth of it.</param>
 /// <param name="Zones">Two or more zones of the region (<c>eu-north-1a</c>); each zone's letter fixes its subnet.</param>
-/// <param name="AdminCidrs">Who may SSH (22) to the nodes; never the whole internet.</param>
+/// <param name="AdminCidrs">Who may SSH (22) to the nodes; the whole internet only with <paramref name="AllowSshFromAnywhere"/>.</param>
 /// <param name="DeployerCidrs">Who may reach the managers' API port (key-authenticated sshd).</param>
 /// <param name="ApiPort">The API sshd's port on the managers.</param>
+/// <param name="AllowSshFromAnywhere">The definition's explicit opt-in to 0.0.0.0/0 among the admin CIDRs.</param>
 public sealed record NetworkSpec(
     string Cluster, string Region, string VpcCidr, IReadOnlyList<string> Zones,
-    IReadOnlyList<string> AdminCidrs, IReadOnlyList<string> DeployerCidrs, int ApiPort)
+    IReadOnlyList<string> AdminCidrs, IReadOnlyList<string> DeployerCidrs, int ApiPort, bool AllowSshFromAnywhere = false)
 {
     /// <summary>Ports the cluster uses for itself, so the API port cannot be one of them.</summary>
     public static readonly IReadOnlySet<int> ReservedPorts = new HashSet<int> { 22, 80, 443, 2377, 4789, 5432, 7946 };
@@ -38,7 +39,7 @@ public sealed record NetworkSpec(
             if (zone.Length != Region.Length + 1 || !zone.StartsWith(Region, StringComparison.Ordinal) || zone[^1] is < 'a' or > 'p')
                 Fail("zones", $"'{zone}' is not a zone of {Region} (expected {Region}a, {Region}b, ...)");
         CheckCidrs("adminCidrs", AdminCidrs);
-        if (AdminCidrs.Contains("0.0.0.0/0"))
+        if (AdminCidrs.Contains("0.0.0.0/0") && !AllowSshFromAnywhere)
             Fail("adminCidrs", "0.0.0.0/0 opens SSH to the whole internet; give the admins' own networks");
         CheckCidrs("deployerCidrs", DeployerCidrs);
         if (ApiPort is < 1 or > 65535 || ReservedPorts.Contains(ApiPort))
