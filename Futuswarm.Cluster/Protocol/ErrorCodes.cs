@@ -88,7 +88,7 @@ public static class ErrorCodes
     public const string InvalidClusterOption = "FSW6009";
     public const string LocalClusterBusy = "FSW6010";
 
-    // FSW6025-FSW6034: provisioning on AWS (the reconcile engine and the network).
+    // Provisioning on AWS: the reconcile engine and the network.
     public const string ProvisionSpecInvalid = "FSW6025";
     public const string CloudCallFailed = "FSW6026";
     public const string DuplicateCloudResources = "FSW6027";
