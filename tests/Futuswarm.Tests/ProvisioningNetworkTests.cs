@@ -133,6 +133,42 @@ public class ProvisioningNetworkTests
         Assert.True((await PlanAsync()).IsEmpty);
     }
 
+    [Fact]
+    public async Task RenamedTagLostRouteDroppedAssociationAndDnsAreRepaired()
+    {
+        await ApplyAsync();
+        var vpc = (await _cloud.DescribeVpcsAsync([Ec2Filter.Tag(ClusterTags.Cluster, "demo")], default)).Single();
+        var table = (await _cloud.DescribeRouteTablesAsync([Ec2Filter.Tag(ClusterTags.Cluster, "demo")], default)).Single();
+        var gatewayId = table.Routes.Single(r => r.DestinationCidrBlock == "0.0.0.0/0").GatewayId!;
+        var association = table.Associations.First();
+        // Someone renames the VPC, makes the gateway route point nowhere, unhooks one subnet and turns DNS hostnames off.
+        await _cloud.CreateTagsAsync(vpc.VpcId, new Dictionary<string, string> { ["Name"] = "renamed" }, default);
+        await _cloud.DisassociateRouteTableAsync(association.AssociationId, default);
+        await _cloud.ModifyVpcAttributeAsync(vpc.VpcId, VpcAttribute.EnableDnsHostnames, false, default);
+        var stray = await _cloud.CreateInternetGatewayAsync(new Dictionary<string, string>(), default);
+        await _cloud.DetachInternetGatewayAsync(gatewayId, vpc.VpcId, default);
+        await _cloud.AttachInternetGatewayAsync(stray.InternetGatewayId, vpc.VpcId, default);
+        await _cloud.ReplaceRouteAsync(table.RouteTableId, "0.0.0.0/0", stray.InternetGatewayId, default);
+        await _cloud.DetachInternetGatewayAsync(stray.InternetGatewayId, vpc.VpcId, default);
+        _cloud.ResetCalls();
+
+        var plan = await PlanAsync();
+        await ApplyAsync();
+
+        Assert.Contains("    ~ tag Name: renamed -> demo-vpc\n", plan.ToText());
+        Assert.Contains($"    ~ route 0.0.0.0/0: {stray.InternetGatewayId} -> internet-gateway\n", plan.ToText());
+        Assert.Equal(
+        [
+            $"ModifyVpcAttribute {vpc.VpcId} EnableDnsHostnames=True",
+            $"CreateTags {vpc.VpcId} Name=demo-vpc,futuswarm:cluster=demo,futuswarm:role=vpc",
+            $"AttachInternetGateway {gatewayId} {vpc.VpcId}",
+            $"ReplaceRoute {table.RouteTableId} 0.0.0.0/0 {gatewayId}",
+            $"AssociateRouteTable {table.RouteTableId} {association.SubnetId}",
+        ], _cloud.Calls.Select(c => c.ToString()));
+        _cloud.ResetCalls();
+        Assert.True((await PlanAsync()).IsEmpty);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
@@ -142,12 +178,15 @@ public class ProvisioningNetworkTests
     public async Task FailureHalfWayThenRerunCompletesWithoutDuplicates(int failingCall)
     {
         _cloud.FailMutatingCall(failingCall);
+        var first = Ctx();
 
-        var e = await Assert.ThrowsAsync<FswException>(() => ApplyAsync());
+        var e = await Assert.ThrowsAsync<FswException>(() => NetworkLayer.For(_cloud, Spec).ApplyAsync(first, default));
         Assert.Equal(ErrorCodes.CloudCallFailed, e.Code);
         Assert.Contains("InternalError", e.Message);
         Assert.Contains("run again", e.Message);
         Assert.Equal(failingCall, _cloud.Calls.Count);
+        // The journal names everything the failed run created, including one whose later steps failed.
+        Assert.Equal(_cloud.Tagged("demo").Select(t => t.Split(' ')[1]).Order(), first.Journal.Created.Select(c => c.Id).Order());
 
         await ApplyAsync();
 

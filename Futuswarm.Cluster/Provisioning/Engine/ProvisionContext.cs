@@ -27,6 +27,16 @@ public sealed class ProvisionContext(string cluster, WaitOptions? waits = null, 
         _addresses[id] = address;
     }
 
+    /// <summary>
+    /// Called by a kind the moment the cloud hands out an id, before waiting or further calls, so the journal
+    /// names the resource even when a later step of its creation fails.
+    /// </summary>
+    public void Created(ResourceAddress address, string id, string detail)
+    {
+        Known(address, id);
+        Journal.Record(address, ChangeAction.Create, id, detail);
+    }
+
     public void Forget(ResourceAddress address)
     {
         if (_ids.Remove(address, out var id)) _addresses.Remove(id);

@@ -30,7 +30,10 @@ public abstract class ResourceKind<TObserved> : IResourceKind where TObserved : 
     /// <summary>Desired against observed for one address: nothing, a create, an update or a replace. Pure.</summary>
     public abstract IReadOnlyList<Change> Diff(ResourceAddress address, TObserved? observed, ProvisionContext ctx);
 
-    /// <summary>Creates the instance at the change's address, tagged at creation, and returns its id once visible.</summary>
+    /// <summary>
+    /// Creates the instance at the change's address, tagged at creation, calls <see cref="ProvisionContext.Created"/>
+    /// as soon as the id is known, and returns the id once the instance is visible and complete.
+    /// </summary>
     protected abstract Task<string> CreateAsync(Change change, ProvisionContext ctx, CancellationToken ct);
 
     protected abstract Task UpdateAsync(Change change, TObserved observed, ProvisionContext ctx, CancellationToken ct);
@@ -86,10 +89,11 @@ public abstract class ResourceKind<TObserved> : IResourceKind where TObserved : 
         }
     }
 
-    private void Created(Change change, string id, ProvisionContext ctx)
+    private static void Created(Change change, string id, ProvisionContext ctx)
     {
+        if (!ctx.Journal.Created.Any(e => e.Id == id))
+            throw new InvalidOperationException($"{change.Address}: CreateAsync must call ProvisionContext.Created");
         ctx.Known(change.Address, id);
-        ctx.Journal.Record(change.Address, ChangeAction.Create, id, change.Reason);
     }
 
     private static TObserved Existing(Change change, TObserved? observed) =>

@@ -32,7 +32,7 @@ public sealed class InternetGatewayKind(IEc2Network ec2) : ResourceKind<Internet
     protected override async Task<string> CreateAsync(Change change, ProvisionContext ctx, CancellationToken ct)
     {
         var gateway = await ec2.CreateInternetGatewayAsync(ctx.TagsFor(change.Address), ct);
-        ctx.Known(change.Address, gateway.InternetGatewayId);
+        ctx.Created(change.Address, gateway.InternetGatewayId, change.Reason);
         await AttachAsync(gateway.InternetGatewayId, ctx, ct);
         return gateway.InternetGatewayId;
     }

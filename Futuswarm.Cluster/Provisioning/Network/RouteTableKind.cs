@@ -52,7 +52,7 @@ public sealed class RouteTableKind(IEc2Network ec2, NetworkSpec spec) : Resource
         var vpcId = ctx.RequireId(NetworkAddresses.Vpc);
         var table = await Retry.OnEventualConsistencyAsync(
             c => ec2.CreateRouteTableAsync(vpcId, ctx.TagsFor(change.Address), c), Retry.NotFoundYet, ctx.Waits, ct);
-        ctx.Known(change.Address, table.RouteTableId);
+        ctx.Created(change.Address, table.RouteTableId, change.Reason);
         await SetRouteAsync(table.RouteTableId, replace: false, ctx, ct);
         foreach (var field in change.Fields.Where(f => f.Field == AssociationField && f.To is not null))
             await AssociateAsync(table.RouteTableId, field.To!, ctx, ct);

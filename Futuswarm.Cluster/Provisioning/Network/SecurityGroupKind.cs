@@ -49,7 +49,7 @@ public sealed class SecurityGroupKind(IEc2Network ec2, NetworkSpec spec) : Resou
                 SecurityRules.Description(change.Address, ctx.Cluster), ctx.TagsFor(change.Address), c),
             Retry.NotFoundYet, ctx.Waits, ct);
         // Known before the rules: the nodes group is its own source.
-        ctx.Known(change.Address, groupId);
+        ctx.Created(change.Address, groupId, change.Reason);
         await AuthorizeAsync(groupId, Adds(change), change.Address, ctx, ct);
         return groupId;
     }

@@ -54,6 +54,7 @@ public sealed class SubnetKind(IEc2Network ec2, NetworkSpec spec) : ResourceKind
         var subnet = await Retry.OnEventualConsistencyAsync(
             c => ec2.CreateSubnetAsync(vpcId, SubnetLayout.CidrFor(spec, zone), zone, ctx.TagsFor(change.Address), c),
             Retry.NotFoundYet, ctx.Waits, ct);
+        ctx.Created(change.Address, subnet.SubnetId, change.Reason);
         await Waiter.UntilAsync($"subnet {subnet.SubnetId} to be available",
             async c => (await ec2.DescribeSubnetsAsync([Ec2Filter.Of("subnet-id", subnet.SubnetId)], c)).SingleOrDefault(),
             s => s.State == "available", ctx.Waits, ct, ctx.Log);

@@ -50,7 +50,7 @@ public sealed class VpcKind(IEc2Network ec2, NetworkSpec spec) : ResourceKind<Ob
     protected override async Task<string> CreateAsync(Change change, ProvisionContext ctx, CancellationToken ct)
     {
         var vpc = await ec2.CreateVpcAsync(spec.VpcCidr, ctx.TagsFor(change.Address), ct);
-        ctx.Known(change.Address, vpc.VpcId);
+        ctx.Created(change.Address, vpc.VpcId, change.Reason);
         await Waiter.UntilAsync($"VPC {vpc.VpcId} to be available",
             async c => (await ec2.DescribeVpcsAsync([Ec2Filter.Of("vpc-id", vpc.VpcId)], c)).SingleOrDefault(),
             v => v.State == "available", ctx.Waits, ct, ctx.Log);
