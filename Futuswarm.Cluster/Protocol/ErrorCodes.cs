@@ -88,6 +88,12 @@ public static class ErrorCodes
     public const string InvalidClusterOption = "FSW6009";
     public const string LocalClusterBusy = "FSW6010";
 
+    // The cluster definition file (Provisioning/Definition); its range is 6011 to 6019.
+    public const string ClusterDefinitionUnreadable = "FSW6011";
+    public const string ClusterDefinitionUnknownField = "FSW6012";
+    public const string ClusterDefinitionInvalid = "FSW6013";
+    public const string SshOpenToWorld = "FSW6014";
+
     // Provisioning on AWS: the reconcile engine and the network.
     public const string ProvisionSpecInvalid = "FSW6025";
     public const string CloudCallFailed = "FSW6026";
