@@ -58,7 +58,7 @@ public class ClusterDefinitionLoaderTests
         Assert.Equal("prod", d.Name);
         Assert.Equal("eu-west-1", d.Region);
         Assert.Equal("apps.example.com", d.BaseDomain);
-        Assert.Equal(["203.0.113.0/24", "198.51.100.7/32", "2001:db8:10::/48"], d.AdminCidrs.Select(c => c.ToString()));
+        Assert.Equal(["203.0.113.0/24", "198.51.100.7/32"], d.AdminCidrs.Select(c => c.ToString()));
         Assert.False(d.AllowSshFromAnywhere);
         Assert.Equal(3, d.DeployerCidrs.Count);
         Assert.Equal(["alice", "bob"], d.FirstAdmins.Select(a => a.Name));
@@ -134,13 +134,13 @@ public class ClusterDefinitionLoaderTests
     public void SshFromAnywhereLoadsOnlyWithTheExplicitOptIn()
     {
         var open = DefinitionText.Minimal();
-        open["adminCidrs"] = new JsonArray("0.0.0.0/0", "::/0");
+        open["adminCidrs"] = new JsonArray("0.0.0.0/0");
         open["allowSshFromAnywhere"] = true;
 
         var d = ClusterDefinitionLoader.Parse(open.ToJsonString(), "test.json");
 
         Assert.True(d.AllowSshFromAnywhere);
-        Assert.Equal([IPNetwork.Parse("0.0.0.0/0"), IPNetwork.Parse("::/0")], d.AdminCidrs);
+        Assert.Equal([IPNetwork.Parse("0.0.0.0/0")], d.AdminCidrs);
     }
 
     [Fact]

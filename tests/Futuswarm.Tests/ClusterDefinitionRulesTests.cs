@@ -36,6 +36,8 @@ public class ClusterDefinitionRulesTests
     [InlineData("adminCidrs", "[\"203.0.113.7\"]", "adminCidrs[0]", "write 203.0.113.7/32")]
     [InlineData("adminCidrs", "[\"2001:db8::1\"]", "adminCidrs[0]", "write 2001:db8::1/128")]
     [InlineData("adminCidrs", "[\"1.2.3/24\"]", "adminCidrs[0]", "not a CIDR block")]
+    [InlineData("adminCidrs", "[\"2001:db8:10::/48\"]", "adminCidrs[0]", "is IPv6; the cluster's network is IPv4-only")]
+    [InlineData("deployerCidrs", "[\"::/0\"]", "deployerCidrs[0]", "is IPv6; the cluster's network is IPv4-only")]
     [InlineData("adminCidrs", "[\"10.0.0.0/33\"]", "adminCidrs[0]", "prefix longer than 32")]
     [InlineData("adminCidrs", "[\"10.0.0.0/8\", \"10.0.0.0/8\"]", "adminCidrs[1]", "listed twice (also adminCidrs[0])")]
     [InlineData("deployerCidrs", null, "deployerCidrs", "is missing")]
@@ -118,7 +120,7 @@ public class ClusterDefinitionRulesTests
 
     [Theory]
     [InlineData("[\"0.0.0.0/0\"]")]
-    [InlineData("[\"203.0.113.0/24\", \"::/0\"]")]
+    [InlineData("[\"203.0.113.0/24\", \"0.0.0.0/0\"]")]
     public void SshOpenToTheWorldIsRefusedWithoutTheOptIn(string cidrs)
     {
         var e = DefinitionText.Fails(DefinitionText.With("adminCidrs", cidrs));

@@ -81,7 +81,10 @@ internal sealed partial class DefinitionBinder(ProblemList problems)
             var itemPath = DefinitionFields.Item(path, i);
             IPNetwork network = default;
             if (DefinitionFields.AsString(items[i], itemPath, text => CidrRule.TryParse(text, out network), problems) is null) continue;
-            if (seen.TryGetValue(network, out var first))
+            if (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+                // The VPC and its nodes are IPv4-only: an IPv6 rule would admit nobody and only look like access.
+                problems.Invalid(itemPath, items[i].At, $"{network} is IPv6; the cluster's network is IPv4-only, so give the IPv4 networks your people come from");
+            else if (seen.TryGetValue(network, out var first))
                 problems.Invalid(itemPath, items[i].At, $"{network} is listed twice (also {DefinitionFields.Item(path, first)}); keep one");
             else if (refuseAnywhere && CidrRule.IsAnywhere(network))
                 problems.Add(ErrorCodes.SshOpenToWorld, itemPath, items[i].At,
