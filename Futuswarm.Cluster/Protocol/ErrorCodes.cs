@@ -94,6 +94,13 @@ public static class ErrorCodes
     public const string ClusterDefinitionInvalid = "FSW6013";
     public const string SshOpenToWorld = "FSW6014";
 
+    // FSW6020-FSW6024: the hand-written AWS clients (Provisioning/Aws: IAM, ELBv2, ACM, RDS).
+    public const string AwsApiRefused = "FSW6020";
+    public const string AwsApiUnavailable = "FSW6021";
+    public const string AwsResponseUnreadable = "FSW6022";
+    public const string AwsCredentialsMissing = "FSW6023";
+    public const string AwsRequestInvalid = "FSW6024";
+
     // Provisioning on AWS: the reconcile engine and the network.
     public const string ProvisionSpecInvalid = "FSW6025";
     public const string CloudCallFailed = "FSW6026";
