@@ -107,4 +107,7 @@ public static class ErrorCodes
     public const string DuplicateCloudResources = "FSW6027";
     public const string ReplaceRefused = "FSW6028";
     public const string ProvisionWaitTimedOut = "FSW6029";
+
+    // The state resources (KMS key, state bucket).
+    public const string StateBucketNotEmpty = "FSW6030";
 }

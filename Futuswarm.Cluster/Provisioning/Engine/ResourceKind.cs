@@ -52,7 +52,7 @@ public abstract class ResourceKind<TObserved> : IResourceKind where TObserved : 
         return changes;
     }
 
-    public async Task<IReadOnlyList<Change>> PlanDestroyAsync(ProvisionContext ctx, CancellationToken ct)
+    public virtual async Task<IReadOnlyList<Change>> PlanDestroyAsync(ProvisionContext ctx, CancellationToken ct)
     {
         await ObserveIntoAsync(ctx, ct);
         // Strays first, then the definition's instances in reverse, so none goes while another still refers to it.
