@@ -1,15 +1,11 @@
-using Amazon;
-using Amazon.EC2;
 using Amazon.Runtime;
 using Futuswarm.Build.Framework;
 using Futuswarm.Cluster.Provisioning;
 using Futuswarm.Cluster.Provisioning.Definition;
-using Futuswarm.Cluster.Provisioning.Fake;
-using Futuswarm.Cluster.Provisioning.Network;
 
 namespace Futuswarm.Build;
 
-/// <summary>The AWS cluster's targets. PlanCluster so far: the network layer, planned against the account or offline.</summary>
+/// <summary>The AWS cluster's targets. PlanCluster so far: the state and network layers, planned against the account or offline.</summary>
 partial class Build
 {
     [Parameter("PlanCluster: the cluster definition file (docs/cluster-definition.md).")]
@@ -26,13 +22,14 @@ partial class Build
             // The build's error report prints the message only; the codes lead each problem line.
             try { definition = ClusterDefinitionLoader.Load(Path.GetFullPath(Definition)); }
             catch (Futuswarm.Protocol.FswException e) { throw new BuildFailure($"{e.Code}: {e.Message}"); }
-            IEc2Network ec2;
-            if (Offline)
-                ec2 = new FakeEc2Cloud { Zones = ClusterPlanner.NetworkOf(definition).Zones.ToHashSet() };
-            else
-                ec2 = new AwsEc2Network(new AmazonEC2Client(new AmazonEC2Config { RegionEndpoint = RegionEndpoint.GetBySystemName(definition.Region) }));
             string text;
-            try { text = await ClusterPlanner.PlanTextAsync(definition, ec2, ct); }
+            try
+            {
+                var clouds = Offline
+                    ? ClusterCloudsFactory.Offline(definition.Region, ClusterPlanner.NetworkOf(definition).Zones)
+                    : await ClusterCloudsFactory.ForAccountAsync(definition.Region, ct);
+                text = await ClusterPlanner.PlanTextAsync(definition, clouds, ct);
+            }
             catch (AmazonClientException e) when (!Offline)
             {
                 throw new BuildFailure($"AWS could not be asked ({e.Message}). Give credentials (AWS_PROFILE, environment or an instance role), or plan a first provision with --offline.");

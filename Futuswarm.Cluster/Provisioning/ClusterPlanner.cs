@@ -1,12 +1,15 @@
 using Futuswarm.Cluster.Provisioning.Definition;
 using Futuswarm.Cluster.Provisioning.Engine;
+using Futuswarm.Cluster.Provisioning.Identity;
 using Futuswarm.Cluster.Provisioning.Network;
+using Futuswarm.Cluster.Provisioning.State;
 
 namespace Futuswarm.Cluster.Provisioning;
 
 /// <summary>
 /// From a cluster definition to what provisioning would do. Today the network layer (VPC, gateway, subnets, routes,
-/// security groups); the other kinds join the same reconciler as they are written.
+/// security groups), the state layer (KMS key, state bucket) and identity (node roles and instance profiles); the
+/// other kinds join the same reconciler as they are written.
 /// </summary>
 public static class ClusterPlanner
 {
@@ -19,12 +22,23 @@ public static class ClusterPlanner
         Enumerable.Range(0, d.AvailabilityZones).Select(i => $"{d.Region}{(char)('a' + i)}").ToList(),
         d.AdminCidrs.Select(c => c.ToString()).ToList(), d.DeployerCidrs.Select(c => c.ToString()).ToList(), d.ApiPort, d.AllowSshFromAnywhere);
 
-    public static Reconciler For(ClusterDefinition d, IEc2Network ec2) => NetworkLayer.For(ec2, NetworkOf(d));
+    public static StateSpec StateOf(ClusterDefinition d, string accountId) => new(d.Name, d.Region, accountId);
+
+    /// <param name="kmsKeyArn">The cluster key's ARN once it exists (the managers' policy names it); null before.</param>
+    public static IdentitySpec IdentityOf(ClusterDefinition d, string accountId, string? kmsKeyArn) => new(d.Name, d.Region, accountId, kmsKeyArn);
+
+    /// <summary>Every kind in dependency order: state first (it needs nothing), then identity (it names the key and bucket), then the network.</summary>
+    public static Reconciler For(ClusterDefinition d, ClusterClouds clouds, string? kmsKeyArn = null) => new(
+    [
+        .. StateLayer.For(clouds.Kms, clouds.S3, StateOf(d, clouds.AccountId)).Kinds,
+        .. IdentityLayer.For(clouds.Iam, IdentityOf(d, clouds.AccountId, kmsKeyArn)).Kinds,
+        .. NetworkLayer.For(clouds.Ec2, NetworkOf(d)).Kinds,
+    ]);
 
     /// <summary>The readable plan: the definition with its defaults filled in, then every change and why.</summary>
-    public static async Task<string> PlanTextAsync(ClusterDefinition d, IEc2Network ec2, CancellationToken ct)
+    public static async Task<string> PlanTextAsync(ClusterDefinition d, ClusterClouds clouds, CancellationToken ct)
     {
-        var plan = await For(d, ec2).PlanAsync(new ProvisionContext(d.Name), ct);
+        var plan = await For(d, clouds).PlanAsync(new ProvisionContext(d.Name), ct);
         return $"""
             # Cluster definition, with defaults
             {ClusterDefinitionWriter.ToJson(d).TrimEnd()}

@@ -14,16 +14,23 @@ public sealed class ClusterPlanExampleTests
     public async Task The_checked_in_plan_is_what_PlanCluster_prints_for_the_example_definition()
     {
         var definition = ClusterDefinitionLoader.Load(Path.Combine(RepoRoot.Path, "docs", "examples", "cluster.json"));
-        var cloud = new FakeEc2Cloud { Zones = ClusterPlanner.NetworkOf(definition).Zones.ToHashSet() };
+        var ec2 = new FakeEc2Cloud { Zones = ClusterPlanner.NetworkOf(definition).Zones.ToHashSet() };
+        var state = new FakeStateCloud(definition.Region, ClusterCloudsFactory.OfflineAccountId);
 
-        var text = await ClusterPlanner.PlanTextAsync(definition, cloud, CancellationToken.None);
+        var iam = new FakeIamCloud(ClusterCloudsFactory.OfflineAccountId);
 
-        Assert.Empty(cloud.Calls); // a plan changes nothing
+        var text = await ClusterPlanner.PlanTextAsync(definition, ClusterCloudsFactory.Offline(ec2, state, iam), CancellationToken.None);
+
+        Assert.Empty(ec2.Calls); // a plan changes nothing
+        Assert.Empty(state.Calls);
+        Assert.Empty(iam.Calls);
         var file = Path.Combine(RepoRoot.Path, "docs", "examples", "cluster-plan.txt");
         if (Environment.GetEnvironmentVariable("FUTUSWARM_UPDATE_EXAMPLES") == "1") File.WriteAllText(file, text);
         Assert.Equal(File.ReadAllText(file), text);
         Assert.Contains("+ security-group[nodes]", text);
         Assert.Contains("ingress: tcp 22 from 203.0.113.0/24", text);
         Assert.DoesNotContain("tcp 22 from 0.0.0.0/0", text);
+        Assert.Contains("futuswarm-prod-state-123456789012", text);
+        Assert.Contains("kms:EncryptionContext:cluster", text);
     }
 }
