@@ -5,7 +5,8 @@ namespace Futuswarm.Cluster.Provisioning;
 
 /// <summary>The cloud APIs provisioning works through: the real clients for an account, or the in-memory fakes.</summary>
 /// <param name="AccountId">The AWS account (12 digits): part of the state bucket's name.</param>
-public sealed record ClusterClouds(string AccountId, IEc2Network Ec2, IKmsResources Kms, IS3Resources S3, Aws.IIamApi Iam);
+public sealed record ClusterClouds(string AccountId, IEc2Network Ec2, IKmsResources Kms, IS3Resources S3, Aws.IIamApi Iam,
+    Access.IEc2KeyPairs KeyPairs, Aws.IAcmApi Acm, Access.IAcmTags AcmTags);
 
 public static class ClusterCloudsFactory
 {
@@ -14,9 +15,11 @@ public static class ClusterCloudsFactory
 
     /// <summary>Empty in-memory clouds in the definition's region: what a first provision would do.</summary>
     public static ClusterClouds Offline(string region, IEnumerable<string> zones) =>
-        Offline(new Fake.FakeEc2Cloud { Zones = zones.ToHashSet() }, new Fake.FakeStateCloud(region, OfflineAccountId), new Fake.FakeIamCloud(OfflineAccountId));
+        Offline(new Fake.FakeEc2Cloud { Zones = zones.ToHashSet() }, new Fake.FakeStateCloud(region, OfflineAccountId), new Fake.FakeIamCloud(OfflineAccountId),
+            new Fake.FakeKeyPairs(), new Fake.FakeAcmCloud(region, OfflineAccountId));
 
-    public static ClusterClouds Offline(Fake.FakeEc2Cloud ec2, Fake.FakeStateCloud state, Fake.FakeIamCloud iam) => new(OfflineAccountId, ec2, state, state, iam);
+    public static ClusterClouds Offline(Fake.FakeEc2Cloud ec2, Fake.FakeStateCloud state, Fake.FakeIamCloud iam, Fake.FakeKeyPairs keyPairs, Fake.FakeAcmCloud acm) =>
+        new(OfflineAccountId, ec2, state, state, iam, keyPairs, acm, acm);
 
     /// <summary>The real clients, on the default credential chain; the account from STS GetCallerIdentity.</summary>
     public static async Task<ClusterClouds> ForAccountAsync(string region, CancellationToken ct)
@@ -24,10 +27,13 @@ public static class ClusterCloudsFactory
         var endpoint = Amazon.RegionEndpoint.GetBySystemName(region);
         using var sts = new Amazon.SecurityToken.AmazonSecurityTokenServiceClient(endpoint);
         var account = (await sts.GetCallerIdentityAsync(new Amazon.SecurityToken.Model.GetCallerIdentityRequest(), ct)).Account;
+        var ec2 = new Amazon.EC2.AmazonEC2Client(endpoint);
+        var aws = Aws.AwsClients.ForRegion(region);
+        var transport = new Aws.AwsHttpTransport(new HttpClient { Timeout = TimeSpan.FromSeconds(60) }, new Aws.AwsCredentialSource());
         return new ClusterClouds(account,
-            new AwsEc2Network(new Amazon.EC2.AmazonEC2Client(endpoint)),
+            new AwsEc2Network(ec2),
             new AwsKmsResources(new Amazon.KeyManagementService.AmazonKeyManagementServiceClient(endpoint)),
             new AwsS3Resources(new Amazon.S3.AmazonS3Client(endpoint)),
-            Aws.AwsClients.ForRegion(region).Iam);
+            aws.Iam, new Access.AwsEc2KeyPairs(ec2), aws.Acm, new Access.AcmTagsClient(transport, region));
     }
 }

@@ -1,3 +1,4 @@
+using Futuswarm.Cluster.Provisioning.Access;
 using Futuswarm.Cluster.Provisioning.Definition;
 using Futuswarm.Cluster.Provisioning.Engine;
 using Futuswarm.Cluster.Provisioning.Identity;
@@ -8,8 +9,8 @@ namespace Futuswarm.Cluster.Provisioning;
 
 /// <summary>
 /// From a cluster definition to what provisioning would do. Today the network layer (VPC, gateway, subnets, routes,
-/// security groups), the state layer (KMS key, state bucket) and identity (node roles and instance profiles); the
-/// other kinds join the same reconciler as they are written.
+/// security groups), the state layer (KMS key, state bucket), identity (node roles and instance profiles) and access
+/// (the nodes' key pair, the wildcard certificate); the other kinds join the same reconciler as they are written.
 /// </summary>
 public static class ClusterPlanner
 {
@@ -27,11 +28,15 @@ public static class ClusterPlanner
     /// <param name="kmsKeyArn">The cluster key's ARN once it exists (the managers' policy names it); null before.</param>
     public static IdentitySpec IdentityOf(ClusterDefinition d, string accountId, string? kmsKeyArn) => new(d.Name, d.Region, accountId, kmsKeyArn);
 
-    /// <summary>Every kind in dependency order: state first (it needs nothing), then identity (it names the key and bucket), then the network.</summary>
+    /// <summary>The first admin's first key becomes the nodes' EC2 key pair, for bootstrap and repair over SSH.</summary>
+    public static AccessSpec AccessOf(ClusterDefinition d) => new(d.Name, d.BaseDomain, d.FirstAdmins[0].Keys[0]);
+
+    /// <summary>Every kind in dependency order: state first (it needs nothing), identity (it names the key and bucket), access (key pair, certificate), then the network.</summary>
     public static Reconciler For(ClusterDefinition d, ClusterClouds clouds, string? kmsKeyArn = null) => new(
     [
         .. StateLayer.For(clouds.Kms, clouds.S3, StateOf(d, clouds.AccountId)).Kinds,
         .. IdentityLayer.For(clouds.Iam, IdentityOf(d, clouds.AccountId, kmsKeyArn)).Kinds,
+        .. AccessLayer.For(clouds.KeyPairs, clouds.Acm, clouds.AcmTags, AccessOf(d)).Kinds,
         .. NetworkLayer.For(clouds.Ec2, NetworkOf(d)).Kinds,
     ]);
 

@@ -19,11 +19,16 @@ public sealed class ClusterPlanExampleTests
 
         var iam = new FakeIamCloud(ClusterCloudsFactory.OfflineAccountId);
 
-        var text = await ClusterPlanner.PlanTextAsync(definition, ClusterCloudsFactory.Offline(ec2, state, iam), CancellationToken.None);
+        var keyPairs = new FakeKeyPairs();
+        var acm = new FakeAcmCloud(definition.Region, ClusterCloudsFactory.OfflineAccountId);
+
+        var text = await ClusterPlanner.PlanTextAsync(definition, ClusterCloudsFactory.Offline(ec2, state, iam, keyPairs, acm), CancellationToken.None);
 
         Assert.Empty(ec2.Calls); // a plan changes nothing
         Assert.Empty(state.Calls);
         Assert.Empty(iam.Calls);
+        Assert.Empty(keyPairs.Calls);
+        Assert.Empty(acm.Calls);
         var file = Path.Combine(RepoRoot.Path, "docs", "examples", "cluster-plan.txt");
         if (Environment.GetEnvironmentVariable("FUTUSWARM_UPDATE_EXAMPLES") == "1") File.WriteAllText(file, text);
         Assert.Equal(File.ReadAllText(file), text);
@@ -32,5 +37,6 @@ public sealed class ClusterPlanExampleTests
         Assert.DoesNotContain("tcp 22 from 0.0.0.0/0", text);
         Assert.Contains("futuswarm-prod-state-123456789012", text);
         Assert.Contains("kms:EncryptionContext:cluster", text);
+        Assert.Contains("certificate[apps.example.com]", text);
     }
 }
