@@ -15,6 +15,7 @@ public sealed class SshTransport(ManagerEndpoint endpoint, string sshPath = "ssh
 {
     public async Task<ResponseLine> SendAsync(string verb, object request, Action<ResponseLine> onLine, CancellationToken ct)
     {
+        const int TextFileBusy = 26;
         var psi = new ProcessStartInfo(sshPath)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
@@ -23,10 +24,23 @@ public sealed class SshTransport(ManagerEndpoint endpoint, string sshPath = "ssh
         foreach (var a in SshArguments.For(endpoint, verb)) psi.ArgumentList.Add(a);
 
         using var process = new Process { StartInfo = psi };
-        try { process.Start(); }
-        catch (Win32Exception e)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new FswException(ErrorCodes.SshNotFound, $"The OpenSSH client '{sshPath}' could not be started ({e.Message}). Install openssh-client.");
+            try
+            {
+                process.Start();
+                break;
+            }
+            // ETXTBSY: the program was just written and a process forked meanwhile (by any thread of MSBuild) still
+            // holds it open until its own exec; a moment later it is free.
+            catch (Win32Exception e) when (e.NativeErrorCode == TextFileBusy && attempt < 5)
+            {
+                await Task.Delay(20 * attempt, ct);
+            }
+            catch (Win32Exception e)
+            {
+                throw new FswException(ErrorCodes.SshNotFound, $"The OpenSSH client '{sshPath}' could not be started ({e.Message}). Install openssh-client.");
+            }
         }
 
         // Ctrl+C stops waiting and kills ssh; the manager finishes the rollout regardless.
