@@ -11,7 +11,7 @@ namespace Futuswarm.Cluster.Provisioning.Fake;
 /// wildcard and its apex share it), a certificate in use cannot be deleted (ResourceInUseException), an unknown ARN is
 /// ResourceNotFoundException. Counts every mutating call by name and can refuse the Nth one.
 /// </summary>
-public sealed class FakeAcmCloud(string region = "eu-north-1", string accountId = "123456789012") : IAcmApi, IAcmTags
+public sealed class FakeAcmCloud(string region = "eu-north-1", string accountId = "123456789012") : FakeCloud("InternalFailure"), IAcmApi, IAcmTags
 {
     private sealed class Cert(string arn, AcmCertificateRequest request)
     {
@@ -22,31 +22,10 @@ public sealed class FakeAcmCloud(string region = "eu-north-1", string accountId 
     }
 
     private readonly List<Cert> _certs = [];
-    private readonly List<FakeCall> _calls = [];
     private int _nextId;
-    private int _mutatingSeen;
-    private int? _failAt;
-    private string _failCode = "InternalFailure";
-
-    public IReadOnlyList<FakeCall> Calls => _calls;
-    public IReadOnlyList<string> CallNames => _calls.Select(c => c.Name).ToList();
-    public int ReadCount { get; private set; }
 
     /// <summary>Every certificate's ARN and domain name, in request order.</summary>
     public IReadOnlyList<(string Arn, string DomainName)> Certificates => _certs.Select(c => (c.Arn, c.Request.DomainName)).ToList();
-
-    public void ResetCalls()
-    {
-        _calls.Clear();
-        ReadCount = 0;
-    }
-
-    /// <summary>Refuses the <paramref name="n"/>-th mutating call from now (1-based) with <paramref name="code"/>, once.</summary>
-    public void FailMutatingCall(int n, string code = "InternalFailure")
-    {
-        _failAt = _mutatingSeen + n;
-        _failCode = code;
-    }
 
     /// <summary>A load balancer starts using the certificate.</summary>
     public void Use(string arn, string loadBalancerArn) => _certs.Single(c => c.Arn == arn).InUseBy.Add(loadBalancerArn);
@@ -73,7 +52,7 @@ public sealed class FakeAcmCloud(string region = "eu-north-1", string accountId 
 
     public Task<AcmCertificate?> DescribeCertificateAsync(string certificateArn, CancellationToken ct)
     {
-        ReadCount++;
+        Reading();
         var c = _certs.FirstOrDefault(c => c.Arn == certificateArn);
         return Task.FromResult(c is null ? null : new AcmCertificate(c.Arn, c.Request.DomainName, [c.Request.DomainName, .. c.Request.SubjectAlternativeNames],
             c.Status, "AMAZON_ISSUED",
@@ -84,14 +63,14 @@ public sealed class FakeAcmCloud(string region = "eu-north-1", string accountId 
 
     public Task<IReadOnlyList<AcmCertificateSummary>> ListCertificatesAsync(IReadOnlyList<string> statuses, CancellationToken ct)
     {
-        ReadCount++;
+        Reading();
         return Task.FromResult<IReadOnlyList<AcmCertificateSummary>>(_certs.Where(c => statuses.Count == 0 || statuses.Contains(c.Status))
             .Select(c => new AcmCertificateSummary(c.Arn, c.Request.DomainName, c.Status)).ToList());
     }
 
     public Task<IReadOnlyDictionary<string, string>> ListTagsForCertificateAsync(string certificateArn, CancellationToken ct)
     {
-        ReadCount++;
+        Reading();
         var c = Named("ListTagsForCertificate", certificateArn);
         return Task.FromResult<IReadOnlyDictionary<string, string>>(new SortedDictionary<string, string>(c.Request.Tags.ToDictionary(), StringComparer.Ordinal));
     }
@@ -109,17 +88,9 @@ public sealed class FakeAcmCloud(string region = "eu-north-1", string accountId 
     private Cert Named(string call, string arn) => _certs.FirstOrDefault(c => c.Arn == arn)
         ?? throw Refused(call, "ResourceNotFoundException", $"Could not find certificate {arn}.", HttpStatusCode.BadRequest);
 
-    private void Mutating(string name, string detail)
-    {
-        _mutatingSeen++;
-        var fail = _failAt == _mutatingSeen;
-        _calls.Add(new FakeCall(name, detail, fail));
-        if (!fail) return;
-        _failAt = null;
-        throw Refused(name, _failCode, "injected failure", HttpStatusCode.InternalServerError);
-    }
-
     private static AwsApiException Refused(string call, string code, string message, HttpStatusCode status) =>
         new(ErrorCodes.AwsApiRefused, $"ACM {call}", code, message, status, "fake-request", 1,
             $"ACM {call} was refused by AWS: {code}: {message} (HTTP {(int)status}).");
+
+    protected override Exception InjectedFailure(string call, string code) => Refused(call, code, "injected failure", HttpStatusCode.InternalServerError);
 }

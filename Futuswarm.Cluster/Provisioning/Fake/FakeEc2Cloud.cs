@@ -3,12 +3,6 @@ using Futuswarm.Cluster.Provisioning.Network;
 
 namespace Futuswarm.Cluster.Provisioning.Fake;
 
-/// <summary>One call the fake cloud took, with what it was about; <see cref="Failed"/> when it was refused.</summary>
-public sealed record FakeCall(string Name, string Detail, bool Failed)
-{
-    public override string ToString() => $"{Name} {Detail}{(Failed ? " (failed)" : "")}";
-}
-
 /// <summary>
 /// An in-memory EC2 for the network calls, behaving as EC2 does where the provisioning code could go wrong:
 /// ids, tags set at creation, Describe filters by tag and field, a main route table and default group with each
@@ -16,53 +10,16 @@ public sealed record FakeCall(string Name, string Detail, bool Failed)
 /// It counts every mutating call by name, can refuse the Nth one, and can hide fresh resources for a few reads
 /// the way EC2's eventual consistency does.
 /// </summary>
-public sealed partial class FakeEc2Cloud : IEc2Network
+public sealed partial class FakeEc2Cloud() : FakeCloud("InternalError"), IEc2Network
 {
-    private readonly List<FakeCall> _calls = [];
     private readonly Dictionary<string, int> _invisible = new(StringComparer.Ordinal);
     private int _nextId;
-    private int _mutatingSeen;
-    private int? _failAt;
-    private string _failCode = "InternalError";
 
     /// <summary>The zones this fake region has; a subnet elsewhere is refused.</summary>
     public IReadOnlySet<string> Zones { get; init; } = new HashSet<string> { "eu-north-1a", "eu-north-1b", "eu-north-1c" };
 
     /// <summary>How many reads a freshly created resource stays invisible for (0: read-after-create consistent).</summary>
     public int VisibilityLag { get; set; }
-
-    /// <summary>Every mutating call since the last <see cref="ResetCalls"/>, failed ones included.</summary>
-    public IReadOnlyList<FakeCall> Calls => _calls;
-
-    public IReadOnlyList<string> CallNames => _calls.Select(c => c.Name).ToList();
-
-    public int ReadCount { get; private set; }
-
-    public void ResetCalls()
-    {
-        _calls.Clear();
-        ReadCount = 0;
-    }
-
-    /// <summary>Refuses the <paramref name="n"/>-th mutating call from now (1-based) with <paramref name="code"/>, once.</summary>
-    public void FailMutatingCall(int n, string code = "InternalError")
-    {
-        _failAt = _mutatingSeen + n;
-        _failCode = code;
-    }
-
-    /// <summary>Counts one mutating call and refuses it when it is the injected failure, before it changes anything.</summary>
-    private void Mutating(string name, string detail)
-    {
-        _mutatingSeen++;
-        var fail = _failAt == _mutatingSeen;
-        _calls.Add(new FakeCall(name, detail, fail));
-        if (!fail) return;
-        _failAt = null;
-        throw new CloudException(name, _failCode, "injected failure");
-    }
-
-    private void Reading() => ReadCount++;
 
     private string NewId(string prefix)
     {
@@ -86,4 +43,6 @@ public sealed partial class FakeEc2Cloud : IEc2Network
 
     private static IReadOnlyDictionary<string, string> Snapshot(Dictionary<string, string> tags) =>
         new SortedDictionary<string, string>(tags, StringComparer.Ordinal);
+
+    protected override Exception InjectedFailure(string call, string code) => new CloudException(call, code, "injected failure");
 }

@@ -10,7 +10,7 @@ namespace Futuswarm.Cluster.Provisioning.Fake;
 /// role in a profile, MalformedPolicyDocument) with the real client's <see cref="AwsApiException"/>. It keeps policy
 /// documents as the text given, counts every mutating call by name and can refuse the Nth one.
 /// </summary>
-public sealed class FakeIamCloud(string accountId = "123456789012") : IIamApi
+public sealed class FakeIamCloud(string accountId = "123456789012") : FakeCloud("ServiceFailure"), IIamApi
 {
     private sealed class Role(string name, string id, string path, string trust, Dictionary<string, string> tags)
     {
@@ -33,15 +33,7 @@ public sealed class FakeIamCloud(string accountId = "123456789012") : IIamApi
 
     private readonly Dictionary<string, Role> _roles = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Profile> _profiles = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<FakeCall> _calls = [];
     private int _nextId;
-    private int _mutatingSeen;
-    private int? _failAt;
-    private string _failCode = "ServiceFailure";
-
-    public IReadOnlyList<FakeCall> Calls => _calls;
-    public IReadOnlyList<string> CallNames => _calls.Select(c => c.Name).ToList();
-    public int ReadCount { get; private set; }
 
     public IReadOnlyCollection<string> RoleNames => _roles.Keys.Order(StringComparer.Ordinal).ToList();
     public IReadOnlyCollection<string> ProfileNames => _profiles.Keys.Order(StringComparer.Ordinal).ToList();
@@ -50,22 +42,9 @@ public sealed class FakeIamCloud(string accountId = "123456789012") : IIamApi
     public IReadOnlyList<string> PolicyNames(string roleName) =>
         _roles.TryGetValue(roleName, out var r) ? r.Policies.Keys.Order(StringComparer.Ordinal).ToList() : [];
 
-    public void ResetCalls()
-    {
-        _calls.Clear();
-        ReadCount = 0;
-    }
-
-    /// <summary>Refuses the <paramref name="n"/>-th mutating call from now (1-based) with <paramref name="code"/>, once.</summary>
-    public void FailMutatingCall(int n, string code = "ServiceFailure")
-    {
-        _failAt = _mutatingSeen + n;
-        _failCode = code;
-    }
-
     public Task<IamRole?> GetRoleAsync(string roleName, CancellationToken ct)
     {
-        ReadCount++;
+        Reading();
         return Task.FromResult(_roles.TryGetValue(roleName, out var r) ? View(r) : null);
     }
 
@@ -109,7 +88,7 @@ public sealed class FakeIamCloud(string accountId = "123456789012") : IIamApi
 
     public Task<string?> GetRolePolicyAsync(string roleName, string policyName, CancellationToken ct)
     {
-        ReadCount++;
+        Reading();
         var role = RoleNamed("GetRolePolicy", roleName);
         return Task.FromResult(role.Policies.GetValueOrDefault(policyName));
     }
@@ -124,7 +103,7 @@ public sealed class FakeIamCloud(string accountId = "123456789012") : IIamApi
 
     public Task<IamInstanceProfile?> GetInstanceProfileAsync(string name, CancellationToken ct)
     {
-        ReadCount++;
+        Reading();
         return Task.FromResult(_profiles.TryGetValue(name, out var p) ? View(p) : null);
     }
 
@@ -165,16 +144,6 @@ public sealed class FakeIamCloud(string accountId = "123456789012") : IIamApi
         return Task.CompletedTask;
     }
 
-    private void Mutating(string name, string detail)
-    {
-        _mutatingSeen++;
-        var fail = _failAt == _mutatingSeen;
-        _calls.Add(new FakeCall(name, detail, fail));
-        if (!fail) return;
-        _failAt = null;
-        throw Refused(name, _failCode, "injected failure", HttpStatusCode.InternalServerError);
-    }
-
     private string NewId(string prefix) => $"{prefix}{++_nextId:D17}";
 
     private Role RoleNamed(string call, string name) =>
@@ -206,4 +175,6 @@ public sealed class FakeIamCloud(string accountId = "123456789012") : IIamApi
 
     private IamInstanceProfile View(Profile p) => new(p.Name, p.Id, $"arn:aws:iam::{accountId}:instance-profile{p.Path}{p.Name}", p.Path, null,
         p.Roles.Select(n => View(_roles[n])).ToList(), new SortedDictionary<string, string>(p.Tags, StringComparer.Ordinal));
+
+    protected override Exception InjectedFailure(string call, string code) => Refused(call, code, "injected failure", HttpStatusCode.InternalServerError);
 }

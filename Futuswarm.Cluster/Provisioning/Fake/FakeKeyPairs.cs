@@ -7,39 +7,19 @@ namespace Futuswarm.Cluster.Provisioning.Fake;
 /// In-memory EC2 key pairs behind <see cref="IEc2KeyPairs"/>: EC2's fingerprints (<see cref="KeyFingerprint"/>), its
 /// refusals (InvalidKeyPair.Duplicate, InvalidKeyPair.NotFound), every mutating call counted and the Nth refusable.
 /// </summary>
-public sealed class FakeKeyPairs : IEc2KeyPairs
+public sealed class FakeKeyPairs() : FakeCloud("InternalError"), IEc2KeyPairs
 {
     private readonly Dictionary<string, KeyPairInfo> _pairs = new(StringComparer.Ordinal);
-    private readonly List<FakeCall> _calls = [];
     private int _nextId;
-    private int _mutatingSeen;
-    private int? _failAt;
-    private string _failCode = "InternalError";
 
-    public IReadOnlyList<FakeCall> Calls => _calls;
-    public IReadOnlyList<string> CallNames => _calls.Select(c => c.Name).ToList();
-    public int ReadCount { get; private set; }
     public IReadOnlyCollection<KeyPairInfo> KeyPairs => _pairs.Values.OrderBy(k => k.KeyName, StringComparer.Ordinal).ToList();
-
-    public void ResetCalls()
-    {
-        _calls.Clear();
-        ReadCount = 0;
-    }
-
-    /// <summary>Refuses the <paramref name="n"/>-th mutating call from now (1-based) with <paramref name="code"/>, once.</summary>
-    public void FailMutatingCall(int n, string code = "InternalError")
-    {
-        _failAt = _mutatingSeen + n;
-        _failCode = code;
-    }
 
     /// <summary>A key pair someone else imported (drift), not counted as a call.</summary>
     public KeyPairInfo Seed(string keyName, string publicKey, IReadOnlyDictionary<string, string> tags) => Add(keyName, publicKey, tags);
 
     public Task<KeyPairInfo?> DescribeKeyPairAsync(string keyName, CancellationToken ct)
     {
-        ReadCount++;
+        Reading();
         return Task.FromResult(_pairs.GetValueOrDefault(keyName));
     }
 
@@ -89,13 +69,5 @@ public sealed class FakeKeyPairs : IEc2KeyPairs
     private KeyPairInfo ById(string call, string id) =>
         _pairs.Values.FirstOrDefault(p => p.KeyPairId == id) ?? throw new CloudException(call, "InvalidKeyPair.NotFound", $"The key pair '{id}' does not exist");
 
-    private void Mutating(string name, string detail)
-    {
-        _mutatingSeen++;
-        var fail = _failAt == _mutatingSeen;
-        _calls.Add(new FakeCall(name, detail, fail));
-        if (!fail) return;
-        _failAt = null;
-        throw new CloudException(name, _failCode, "injected failure");
-    }
+    protected override Exception InjectedFailure(string call, string code) => new CloudException(call, code, "injected failure");
 }

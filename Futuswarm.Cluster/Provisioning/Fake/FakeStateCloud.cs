@@ -10,56 +10,22 @@ namespace Futuswarm.Cluster.Provisioning.Fake;
 /// suspended once enabled, and the refusals (<c>AlreadyExistsException</c>, <c>BucketNotEmpty</c>, ...).
 /// Like <see cref="FakeEc2Cloud"/> it counts every mutating call by name and can refuse the Nth one.
 /// </summary>
-public sealed partial class FakeStateCloud(string region = "eu-north-1", string accountId = "123456789012") : IKmsResources, IS3Resources
+public sealed partial class FakeStateCloud(string region = "eu-north-1", string accountId = "123456789012") : FakeCloud("InternalError"), IKmsResources, IS3Resources
 {
-    private readonly List<FakeCall> _calls = [];
     private int _nextId;
-    private int _mutatingSeen;
-    private int? _failAt;
-    private string _failCode = "InternalError";
 
     public string Region { get; } = region;
     public string AccountId { get; } = accountId;
-
-    /// <summary>Every mutating call since the last <see cref="ResetCalls"/>, failed ones included.</summary>
-    public IReadOnlyList<FakeCall> Calls => _calls;
-
-    public IReadOnlyList<string> CallNames => _calls.Select(c => c.Name).ToList();
-
-    public int ReadCount { get; private set; }
-
-    public void ResetCalls()
-    {
-        _calls.Clear();
-        ReadCount = 0;
-    }
-
-    /// <summary>Refuses the <paramref name="n"/>-th mutating call from now (1-based) with <paramref name="code"/>, once.</summary>
-    public void FailMutatingCall(int n, string code = "InternalError")
-    {
-        _failAt = _mutatingSeen + n;
-        _failCode = code;
-    }
 
     /// <summary>Every resource tagged <c>futuswarm:cluster=<paramref name="cluster"/></c> and still usable, as "kind id".</summary>
     public IReadOnlyList<string> Tagged(string cluster) =>
         _keys.Values.Where(k => k.State != "PendingDeletion" && k.Tags.GetValueOrDefault(ClusterTags.Cluster) == cluster).Select(k => "kms-key " + k.Id)
             .Concat(_buckets.Values.Where(b => b.Tags.GetValueOrDefault(ClusterTags.Cluster) == cluster).Select(b => "state-bucket " + b.Name)).ToList();
 
-    private void Mutating(string name, string detail)
-    {
-        _mutatingSeen++;
-        var fail = _failAt == _mutatingSeen;
-        _calls.Add(new FakeCall(name, detail, fail));
-        if (!fail) return;
-        _failAt = null;
-        throw new CloudException(name, _failCode, "injected failure");
-    }
-
-    private void Reading() => ReadCount++;
-
     private static CloudException Error(string call, string code, string message) => new(call, code, message);
 
     private static IReadOnlyDictionary<string, string> Snapshot(Dictionary<string, string> tags) =>
         new SortedDictionary<string, string>(tags, StringComparer.Ordinal);
+
+    protected override Exception InjectedFailure(string call, string code) => new CloudException(call, code, "injected failure");
 }
