@@ -110,4 +110,8 @@ public static class ErrorCodes
 
     // The state resources (KMS key, state bucket).
     public const string StateBucketNotEmpty = "FSW6030";
+
+    // FSW6055-FSW6059: the cluster operations (ProvisionCluster, RepairCluster, ClusterStatus, DestroyCluster).
+    public const string ClusterStateMissing = "FSW6055";
+    public const string DestroyNotConfirmed = "FSW6056";
 }

@@ -5,8 +5,9 @@ namespace Futuswarm.Cluster.Provisioning;
 
 /// <summary>The cloud APIs provisioning works through: the real clients for an account, or the in-memory fakes.</summary>
 /// <param name="AccountId">The AWS account (12 digits): part of the state bucket's name.</param>
+/// <param name="Stores">Opens the cluster's store once the state layer exists.</param>
 public sealed record ClusterClouds(string AccountId, IEc2Network Ec2, IKmsResources Kms, IS3Resources S3, Aws.IIamApi Iam,
-    Access.IEc2KeyPairs KeyPairs, Aws.IAcmApi Acm, Access.IAcmTags AcmTags);
+    Access.IEc2KeyPairs KeyPairs, Aws.IAcmApi Acm, Access.IAcmTags AcmTags, Operations.IClusterStoreOpener Stores);
 
 public static class ClusterCloudsFactory
 {
@@ -14,12 +15,7 @@ public static class ClusterCloudsFactory
     public const string OfflineAccountId = "123456789012";
 
     /// <summary>Empty in-memory clouds in the definition's region: what a first provision would do.</summary>
-    public static ClusterClouds Offline(string region, IEnumerable<string> zones) =>
-        Offline(new Fake.FakeEc2Cloud { Zones = zones.ToHashSet() }, new Fake.FakeStateCloud(region, OfflineAccountId), new Fake.FakeIamCloud(OfflineAccountId),
-            new Fake.FakeKeyPairs(), new Fake.FakeAcmCloud(region, OfflineAccountId));
-
-    public static ClusterClouds Offline(Fake.FakeEc2Cloud ec2, Fake.FakeStateCloud state, Fake.FakeIamCloud iam, Fake.FakeKeyPairs keyPairs, Fake.FakeAcmCloud acm) =>
-        new(OfflineAccountId, ec2, state, state, iam, keyPairs, acm, acm);
+    public static ClusterClouds Offline(string region, IEnumerable<string> zones) => new Fake.FakeClusterClouds(region, zones).Clouds;
 
     /// <summary>The real clients, on the default credential chain; the account from STS GetCallerIdentity.</summary>
     public static async Task<ClusterClouds> ForAccountAsync(string region, CancellationToken ct)
@@ -34,6 +30,7 @@ public static class ClusterCloudsFactory
             new AwsEc2Network(ec2),
             new AwsKmsResources(new Amazon.KeyManagementService.AmazonKeyManagementServiceClient(endpoint)),
             new AwsS3Resources(new Amazon.S3.AmazonS3Client(endpoint)),
-            aws.Iam, new Access.AwsEc2KeyPairs(ec2), aws.Acm, new Access.AcmTagsClient(transport, region));
+            aws.Iam, new Access.AwsEc2KeyPairs(ec2), aws.Acm, new Access.AcmTagsClient(transport, region),
+            new Operations.AwsClusterStoreOpener(endpoint));
     }
 }

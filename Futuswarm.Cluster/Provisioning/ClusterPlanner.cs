@@ -23,7 +23,7 @@ public static class ClusterPlanner
         Enumerable.Range(0, d.AvailabilityZones).Select(i => $"{d.Region}{(char)('a' + i)}").ToList(),
         d.AdminCidrs.Select(c => c.ToString()).ToList(), d.DeployerCidrs.Select(c => c.ToString()).ToList(), d.ApiPort, d.AllowSshFromAnywhere);
 
-    public static StateSpec StateOf(ClusterDefinition d, string accountId) => new(d.Name, d.Region, accountId);
+    public static StateSpec StateOf(ClusterDefinition d, string accountId, bool destroyState = false) => new(d.Name, d.Region, accountId, destroyState);
 
     /// <param name="kmsKeyArn">The cluster key's ARN once it exists (the managers' policy names it); null before.</param>
     public static IdentitySpec IdentityOf(ClusterDefinition d, string accountId, string? kmsKeyArn) => new(d.Name, d.Region, accountId, kmsKeyArn);
@@ -32,18 +32,30 @@ public static class ClusterPlanner
     public static AccessSpec AccessOf(ClusterDefinition d) => new(d.Name, d.BaseDomain, d.FirstAdmins[0].Keys[0]);
 
     /// <summary>Every kind in dependency order: state first (it needs nothing), identity (it names the key and bucket), access (key pair, certificate), then the network.</summary>
-    public static Reconciler For(ClusterDefinition d, ClusterClouds clouds, string? kmsKeyArn = null) => new(
+    /// <param name="destroyState">Whether a destroy removes the state bucket and the KMS key too (kept by default).</param>
+    public static Reconciler For(ClusterDefinition d, ClusterClouds clouds, string? kmsKeyArn = null, bool destroyState = false) => new(
     [
-        .. StateLayer.For(clouds.Kms, clouds.S3, StateOf(d, clouds.AccountId)).Kinds,
+        .. StateLayer.For(clouds.Kms, clouds.S3, StateOf(d, clouds.AccountId, destroyState)).Kinds,
         .. IdentityLayer.For(clouds.Iam, IdentityOf(d, clouds.AccountId, kmsKeyArn)).Kinds,
         .. AccessLayer.For(clouds.KeyPairs, clouds.Acm, clouds.AcmTags, AccessOf(d)).Kinds,
         .. NetworkLayer.For(clouds.Ec2, NetworkOf(d)).Kinds,
     ]);
 
+    /// <summary>
+    /// The ARN of the cluster's KMS key if it exists (observed by tag, no change made), else null. The managers'
+    /// policy names it: planning an existing cluster without it would show that policy as drift.
+    /// </summary>
+    public static async Task<string?> KmsKeyArnAsync(ClusterDefinition d, ClusterClouds clouds, CancellationToken ct)
+    {
+        var ctx = new ProvisionContext(d.Name);
+        await StateLayer.For(clouds.Kms, clouds.S3, StateOf(d, clouds.AccountId)).PlanAsync(ctx, ct);
+        return ctx.IdOf(StateAddresses.KmsKey);
+    }
+
     /// <summary>The readable plan: the definition with its defaults filled in, then every change and why.</summary>
     public static async Task<string> PlanTextAsync(ClusterDefinition d, ClusterClouds clouds, CancellationToken ct)
     {
-        var plan = await For(d, clouds).PlanAsync(new ProvisionContext(d.Name), ct);
+        var plan = await For(d, clouds, await KmsKeyArnAsync(d, clouds, ct)).PlanAsync(new ProvisionContext(d.Name), ct);
         return $"""
             # Cluster definition, with defaults
             {ClusterDefinitionWriter.ToJson(d).TrimEnd()}

@@ -14,21 +14,11 @@ public sealed class ClusterPlanExampleTests
     public async Task The_checked_in_plan_is_what_PlanCluster_prints_for_the_example_definition()
     {
         var definition = ClusterDefinitionLoader.Load(Path.Combine(RepoRoot.Path, "docs", "examples", "cluster.json"));
-        var ec2 = new FakeEc2Cloud { Zones = ClusterPlanner.NetworkOf(definition).Zones.ToHashSet() };
-        var state = new FakeStateCloud(definition.Region, ClusterCloudsFactory.OfflineAccountId);
+        var fakes = new FakeClusterClouds(definition.Region, ClusterPlanner.NetworkOf(definition).Zones);
 
-        var iam = new FakeIamCloud(ClusterCloudsFactory.OfflineAccountId);
+        var text = await ClusterPlanner.PlanTextAsync(definition, fakes.Clouds, CancellationToken.None);
 
-        var keyPairs = new FakeKeyPairs();
-        var acm = new FakeAcmCloud(definition.Region, ClusterCloudsFactory.OfflineAccountId);
-
-        var text = await ClusterPlanner.PlanTextAsync(definition, ClusterCloudsFactory.Offline(ec2, state, iam, keyPairs, acm), CancellationToken.None);
-
-        Assert.Empty(ec2.Calls); // a plan changes nothing
-        Assert.Empty(state.Calls);
-        Assert.Empty(iam.Calls);
-        Assert.Empty(keyPairs.Calls);
-        Assert.Empty(acm.Calls);
+        Assert.Empty(fakes.MutatingCalls); // a plan changes nothing
         var file = Path.Combine(RepoRoot.Path, "docs", "examples", "cluster-plan.txt");
         if (Environment.GetEnvironmentVariable("FUTUSWARM_UPDATE_EXAMPLES") == "1") File.WriteAllText(file, text);
         Assert.Equal(File.ReadAllText(file), text);

@@ -37,6 +37,12 @@ public sealed class ProvisionContext(string cluster, WaitOptions? waits = null, 
         Journal.Record(address, ChangeAction.Create, id, detail);
     }
 
+    /// <summary>Takes every id another context of the same cluster observed (a converged dry run's).</summary>
+    public void Adopt(ProvisionContext other)
+    {
+        foreach (var (address, id) in other._ids) Known(address, id);
+    }
+
     public void Forget(ResourceAddress address)
     {
         if (_ids.Remove(address, out var id)) _addresses.Remove(id);

@@ -24,11 +24,14 @@ public sealed class Reconciler(IReadOnlyList<IResourceKind> kinds)
     public async Task<Plan> ApplyAsync(ProvisionContext ctx, CancellationToken ct)
     {
         // A dry run first, in its own context, so a refused replace stops the run before its first call.
-        var preview = await PlanAsync(new ProvisionContext(ctx.Cluster, ctx.Waits), ct);
+        var previewContext = new ProvisionContext(ctx.Cluster, ctx.Waits);
+        var preview = await PlanAsync(previewContext, ct);
         foreach (var change in preview.Changes.Where(c => c.Action == ChangeAction.Replace))
             if (!Kinds.First(k => k.Kind == change.Address.Kind).Replaceable) throw Refusal(change);
         if (preview.IsEmpty)
         {
+            // Converged: the ids observed are the run's, for the layers and steps that follow.
+            ctx.Adopt(previewContext);
             ctx.Log(preview.Summary);
             return preview;
         }

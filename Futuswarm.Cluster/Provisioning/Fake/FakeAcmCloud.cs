@@ -27,6 +27,9 @@ public sealed class FakeAcmCloud(string region = "eu-north-1", string accountId 
     /// <summary>Every certificate's ARN and domain name, in request order.</summary>
     public IReadOnlyList<(string Arn, string DomainName)> Certificates => _certs.Select(c => (c.Arn, c.Request.DomainName)).ToList();
 
+    public override IReadOnlyList<string> Tagged(string cluster) =>
+        _certs.Where(c => c.Request.Tags.GetValueOrDefault(Engine.ClusterTags.Cluster) == cluster).Select(c => "certificate " + c.Arn).ToList();
+
     /// <summary>A load balancer starts using the certificate.</summary>
     public void Use(string arn, string loadBalancerArn) => _certs.Single(c => c.Arn == arn).InUseBy.Add(loadBalancerArn);
 

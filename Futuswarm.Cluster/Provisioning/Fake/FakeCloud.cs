@@ -52,6 +52,10 @@ public abstract class FakeCloud(string defaultFailCode)
 
     protected void Reading() => ReadCount++;
 
+    /// <summary>Every resource tagged <c>futuswarm:cluster=<paramref name="cluster"/></c> and still there, as "kind id":
+    /// what a destroy must leave empty (but for what it promises to keep).</summary>
+    public abstract IReadOnlyList<string> Tagged(string cluster);
+
     /// <summary>The exception the real client throws when the service refuses <paramref name="call"/> with <paramref name="code"/>.</summary>
     protected abstract Exception InjectedFailure(string call, string code);
 }

@@ -88,7 +88,7 @@ public sealed partial class FakeEc2Cloud
     }
 
     /// <summary>Every resource tagged <c>futuswarm:cluster=<paramref name="cluster"/></c>, as "kind id".</summary>
-    public IReadOnlyList<string> Tagged(string cluster)
+    public override IReadOnlyList<string> Tagged(string cluster)
     {
         bool Ours(Dictionary<string, string> tags) => tags.GetValueOrDefault("futuswarm:cluster") == cluster;
         return _vpcs.Values.Where(v => Ours(v.Tags)).Select(v => "vpc " + v.Id)

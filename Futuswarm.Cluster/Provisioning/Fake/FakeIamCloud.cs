@@ -38,6 +38,10 @@ public sealed class FakeIamCloud(string accountId = "123456789012") : FakeCloud(
     public IReadOnlyCollection<string> RoleNames => _roles.Keys.Order(StringComparer.Ordinal).ToList();
     public IReadOnlyCollection<string> ProfileNames => _profiles.Keys.Order(StringComparer.Ordinal).ToList();
 
+    public override IReadOnlyList<string> Tagged(string cluster) =>
+        _roles.Values.Where(r => r.Tags.GetValueOrDefault(Engine.ClusterTags.Cluster) == cluster).Select(r => "iam-role " + r.Name)
+            .Concat(_profiles.Values.Where(p => p.Tags.GetValueOrDefault(Engine.ClusterTags.Cluster) == cluster).Select(p => "instance-profile " + p.Name)).ToList();
+
     /// <summary>The inline policy names of a role, for asserting that nothing else was attached.</summary>
     public IReadOnlyList<string> PolicyNames(string roleName) =>
         _roles.TryGetValue(roleName, out var r) ? r.Policies.Keys.Order(StringComparer.Ordinal).ToList() : [];

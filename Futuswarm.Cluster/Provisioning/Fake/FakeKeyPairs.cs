@@ -14,6 +14,9 @@ public sealed class FakeKeyPairs() : FakeCloud("InternalError"), IEc2KeyPairs
 
     public IReadOnlyCollection<KeyPairInfo> KeyPairs => _pairs.Values.OrderBy(k => k.KeyName, StringComparer.Ordinal).ToList();
 
+    public override IReadOnlyList<string> Tagged(string cluster) =>
+        _pairs.Values.Where(p => p.Tags.GetValueOrDefault(ClusterTags.Cluster) == cluster).Select(p => "key-pair " + p.KeyName).ToList();
+
     /// <summary>A key pair someone else imported (drift), not counted as a call.</summary>
     public KeyPairInfo Seed(string keyName, string publicKey, IReadOnlyDictionary<string, string> tags) => Add(keyName, publicKey, tags);
 

@@ -18,7 +18,7 @@ public sealed partial class FakeStateCloud(string region = "eu-north-1", string 
     public string AccountId { get; } = accountId;
 
     /// <summary>Every resource tagged <c>futuswarm:cluster=<paramref name="cluster"/></c> and still usable, as "kind id".</summary>
-    public IReadOnlyList<string> Tagged(string cluster) =>
+    public override IReadOnlyList<string> Tagged(string cluster) =>
         _keys.Values.Where(k => k.State != "PendingDeletion" && k.Tags.GetValueOrDefault(ClusterTags.Cluster) == cluster).Select(k => "kms-key " + k.Id)
             .Concat(_buckets.Values.Where(b => b.Tags.GetValueOrDefault(ClusterTags.Cluster) == cluster).Select(b => "state-bucket " + b.Name)).ToList();
 

@@ -1,0 +1,67 @@
+using Futuswarm.Cluster.Provisioning.Definition;
+using Futuswarm.Cluster.Provisioning.Engine;
+using Futuswarm.Cluster.Provisioning.State;
+using Futuswarm.Protocol;
+
+namespace Futuswarm.Cluster.Provisioning.Operations;
+
+/// <summary>What a provision or repair changed, and what the operator needs from it.</summary>
+/// <param name="Applied">Every change made, in order; empty on a converged cluster.</param>
+/// <param name="AdminsSeeded">True when this run wrote the first admins into a new ACL.</param>
+/// <param name="ApiHostKey">The API's SSH host key (public half): developers' profiles pin it.</param>
+public sealed record ProvisionReport(string Cluster, Plan Applied, bool AdminsSeeded, string ApiHostKey, bool ApiHostKeyCreated);
+
+/// <summary>
+/// The cluster-wide operations behind the build's targets, on any <see cref="ClusterClouds"/> (the real account or
+/// the fakes). Provision runs in two phases: the state layer first (the store and the key the others need: the
+/// managers' policy names the key's ARN), then the store's seeds (first admins, API host key), then every layer.
+/// Each phase observes by tags, so a repeat or a run after a failure half-way picks up what exists.
+/// </summary>
+public sealed class ClusterOperations(ClusterDefinition definition, ClusterClouds clouds, Action<string> log, WaitOptions? waits = null)
+{
+    public ClusterDefinition Definition { get; } = definition;
+
+    /// <summary>What <see cref="ProvisionAsync"/> would change, observing the account; changes nothing.</summary>
+    public async Task<Plan> PlanAsync(CancellationToken ct) =>
+        await ClusterPlanner.For(Definition, clouds, await ClusterPlanner.KmsKeyArnAsync(Definition, clouds, ct)).PlanAsync(Context(), ct);
+
+    /// <summary>Creates what is missing and repairs what drifted; a converged cluster makes no mutating call.</summary>
+    public async Task<ProvisionReport> ProvisionAsync(CancellationToken ct)
+    {
+        var ctx = Context();
+        log("== state: the cluster's KMS key and state bucket");
+        var state = await StateLayer.For(clouds.Kms, clouds.S3, ClusterPlanner.StateOf(Definition, clouds.AccountId)).ApplyAsync(ctx, ct);
+        var keyArn = ctx.RequireId(StateAddresses.KmsKey);
+        var store = clouds.Stores.Open(Definition.Name, ctx.RequireId(StateAddresses.StateBucket), keyArn);
+
+        log("== store: first admins and the API host key");
+        var seeded = await FirstAdmins.SeedAsync(store, Definition, ct);
+        log(seeded ? $"acl.json: seeded with {Definition.FirstAdmins.Count} first admin(s)" : "acl.json: has users, left as it is");
+        var (hostKey, created) = await ApiHostKey.EnsureAsync(store, ct);
+        log(created ? $"{ApiHostKey.StoreKey}: made and sealed" : $"{ApiHostKey.StoreKey}: exists");
+
+        log("== every layer, in dependency order");
+        var rest = await ClusterPlanner.For(Definition, clouds, keyArn).ApplyAsync(ctx, ct);
+        return new ProvisionReport(Definition.Name, new Plan(Definition.Name, [.. state.Changes, .. rest.Changes]), seeded, hostKey, created);
+    }
+
+    /// <summary>What <see cref="DestroyAsync"/> would delete; changes nothing.</summary>
+    public Task<Plan> PlanDestroyAsync(bool destroyState, CancellationToken ct) =>
+        ClusterPlanner.For(Definition, clouds, null, destroyState).PlanDestroyAsync(Context(), ct);
+
+    /// <summary>
+    /// Deletes every resource tagged for the cluster, dependents first. Keeps the state bucket and the KMS key unless
+    /// <paramref name="destroyState"/>, and the database's final snapshot always. <paramref name="confirm"/> must be
+    /// the cluster's name: checked before anything is read or changed.
+    /// </summary>
+    public async Task<Plan> DestroyAsync(string? confirm, bool destroyState, CancellationToken ct)
+    {
+        if (confirm != Definition.Name)
+            throw new FswException(ErrorCodes.DestroyNotConfirmed,
+                (confirm is null ? "DestroyCluster needs --confirm with the cluster's name" : $"--confirm \"{confirm}\" is not the cluster's name")
+                + $": pass --confirm {Definition.Name} to destroy cluster \"{Definition.Name}\" in {Definition.Region}. Nothing was changed.");
+        return await ClusterPlanner.For(Definition, clouds, null, destroyState).DestroyAsync(Context(), ct);
+    }
+
+    private ProvisionContext Context() => new(Definition.Name, waits, log: log);
+}

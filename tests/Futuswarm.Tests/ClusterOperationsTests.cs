@@ -1,0 +1,173 @@
+using System.Text;
+using Futuswarm.Cluster.Access;
+using Futuswarm.Cluster.Provisioning;
+using Futuswarm.Cluster.Provisioning.Definition;
+using Futuswarm.Cluster.Provisioning.Engine;
+using Futuswarm.Cluster.Provisioning.Fake;
+using Futuswarm.Cluster.Provisioning.Operations;
+using Futuswarm.Cluster.State;
+using Futuswarm.Protocol;
+
+namespace Futuswarm.Tests;
+
+/// <summary>
+/// The whole cluster against the fake clouds, as ProvisionCluster and DestroyCluster run it: every layer, the
+/// store's seeds (first admins, the API host key), a second run that changes nothing, a failure at every mutating
+/// call then a re-run without duplicates, and a destroy that keeps only what it promises to.
+/// </summary>
+public sealed class ClusterOperationsTests : IDisposable
+{
+    private readonly ClusterDefinition _definition =
+        ClusterDefinitionLoader.Load(Path.Combine(RepoRoot.Path, "docs", "examples", "cluster.json"));
+    private readonly DirectoryInfo _stores = Directory.CreateTempSubdirectory("futuswarm-ops-tests-");
+    private readonly FakeClusterClouds _fakes;
+    private readonly List<string> _log = [];
+
+    public ClusterOperationsTests() =>
+        _fakes = new FakeClusterClouds(_definition.Region, ClusterPlanner.NetworkOf(_definition).Zones, _stores.FullName);
+
+    public void Dispose() => _stores.Delete(recursive: true);
+
+    private ClusterOperations Operations() => new(_definition, _fakes.Clouds, _log.Add, WaitOptions.Immediate);
+
+    private string Bucket => ClusterPlanner.StateOf(_definition, ClusterCloudsFactory.OfflineAccountId).BucketName;
+
+    private ClusterStore Store() => _fakes.Stores.Open(_definition.Name, Bucket, "unused by the fake");
+
+    [Fact]
+    public async Task A_provision_from_nothing_creates_every_layer_and_seeds_the_store()
+    {
+        var report = await Operations().ProvisionAsync(default);
+
+        Assert.True(report.AdminsSeeded);
+        Assert.True(report.ApiHostKeyCreated);
+        Assert.StartsWith("ssh-ed25519 ", report.ApiHostKey);
+        Assert.Contains(report.Applied.Changes, c => c.Address == Cluster.Provisioning.State.StateAddresses.StateBucket);
+        Assert.Contains(report.Applied.Changes, c => c.Address.ToString() == "vpc");
+        Assert.All(report.Applied.Changes, c => Assert.Equal(ChangeAction.Create, c.Action));
+        Assert.DoesNotContain(_fakes.MutatingCalls, c => c.Failed);
+
+        var acl = await new AclRepository(Store().Store).LoadAsync(default);
+        Assert.Equal(["alice", "bob"], acl.Users.Select(u => u.Name));
+        Assert.All(acl.Users, u => Assert.True(u.Admin));
+        Assert.Equal(2, acl.Users[0].Keys.Count);
+    }
+
+    [Fact]
+    public async Task The_API_host_key_is_sealed_in_the_store_and_opens_to_the_private_half_of_the_published_key()
+    {
+        var report = await Operations().ProvisionAsync(default);
+
+        var stored = Directory.EnumerateFiles(_fakes.Stores.BucketDirectory(Bucket), "*", SearchOption.AllDirectories)
+            .Select(File.ReadAllBytes).Select(Encoding.UTF8.GetString).ToList();
+        Assert.DoesNotContain(stored, s => s.Contains("PRIVATE KEY", StringComparison.Ordinal));
+        var privateKey = await ApiHostKey.OpenPrivateKeyAsync(Store(), default);
+        var text = Encoding.UTF8.GetString(privateKey);
+        Assert.StartsWith("-----BEGIN OPENSSH PRIVATE KEY-----", text);
+        Assert.Equal(report.ApiHostKey.Split(' ')[1], PublicHalf(text).Split(' ')[1]);
+    }
+
+    [Fact]
+    public async Task A_second_provision_makes_no_mutating_call_and_keeps_the_ACL_and_host_key()
+    {
+        var first = await Operations().ProvisionAsync(default);
+        var acl = new AclRepository(Store().Store);
+        var edited = await acl.LoadAsync(default);
+        edited.Users.RemoveAll(u => u.Name == "bob"); // managed through the API since: the definition must not undo it
+        await acl.SaveAsync(edited, default);
+        _fakes.ResetCalls();
+
+        var second = await Operations().ProvisionAsync(default);
+
+        Assert.Empty(_fakes.MutatingCalls);
+        Assert.True(second.Applied.IsEmpty);
+        Assert.False(second.AdminsSeeded);
+        Assert.False(second.ApiHostKeyCreated);
+        Assert.Equal(first.ApiHostKey, second.ApiHostKey);
+        Assert.Equal(["alice"], (await acl.LoadAsync(default)).Users.Select(u => u.Name));
+        Assert.True((await Operations().PlanAsync(default)).IsEmpty); // the plan names the existing key: no false drift
+    }
+
+    [Fact]
+    public async Task A_failure_at_any_mutating_call_then_a_rerun_completes_without_duplicates()
+    {
+        await Operations().ProvisionAsync(default);
+        var callsPerFake = _fakes.All.Select(f => f.Calls.Count).ToList();
+        var expected = _fakes.Tagged(_definition.Name).Select(Kind).Order().ToList();
+        Assert.True(callsPerFake.Sum() > 20, $"{callsPerFake.Sum()} mutating calls");
+
+        // Every mutating call of the run belongs to one fake: refusing each fake's k-th call covers them all.
+        for (var f = 0; f < callsPerFake.Count; f++)
+            for (var k = 1; k <= callsPerFake[f]; k++)
+            {
+                var fakes = new FakeClusterClouds(_definition.Region, ClusterPlanner.NetworkOf(_definition).Zones,
+                    Path.Combine(_stores.FullName, $"run-{f}-{k}"));
+                var ops = new ClusterOperations(_definition, fakes.Clouds, _ => { }, WaitOptions.Immediate);
+                fakes.All[f].FailMutatingCall(k);
+
+                var failure = await Assert.ThrowsAsync<FswException>(() => ops.ProvisionAsync(default));
+                await ops.ProvisionAsync(default);
+
+                var where = $"{fakes.All[f].GetType().Name} call {k} ({failure.Code})";
+                Assert.True(expected.SequenceEqual(fakes.Tagged(_definition.Name).Select(Kind).Order()), $"after a failure at {where}: other resources than a clean run");
+                fakes.ResetCalls();
+                Assert.True((await ops.ProvisionAsync(default)).Applied.IsEmpty, $"after a failure at {where}: a third run still changed something");
+                Assert.Empty(fakes.MutatingCalls);
+            }
+    }
+
+    [Fact]
+    public async Task Destroy_without_or_with_a_wrong_confirmation_changes_nothing()
+    {
+        await Operations().ProvisionAsync(default);
+        _fakes.ResetCalls();
+
+        var missing = await Assert.ThrowsAsync<FswException>(() => Operations().DestroyAsync(null, destroyState: false, default));
+        var wrong = await Assert.ThrowsAsync<FswException>(() => Operations().DestroyAsync("staging", destroyState: false, default));
+
+        Assert.Equal(ErrorCodes.DestroyNotConfirmed, missing.Code);
+        Assert.Equal(ErrorCodes.DestroyNotConfirmed, wrong.Code);
+        Assert.Contains("--confirm prod", wrong.Message);
+        Assert.Empty(_fakes.MutatingCalls);
+        Assert.Equal(0, _fakes.All.Sum(f => f.ReadCount)); // refused before anything was even read
+    }
+
+    [Fact]
+    public async Task Destroy_leaves_nothing_tagged_but_the_state_bucket_and_key_and_a_new_provision_reuses_them()
+    {
+        var first = await Operations().ProvisionAsync(default);
+
+        var plan = await Operations().PlanDestroyAsync(destroyState: false, default);
+        var destroyed = await Operations().DestroyAsync("prod", destroyState: false, default);
+
+        Assert.Equal(plan.Changes.Select(c => c.Address), destroyed.Changes.Select(c => c.Address));
+        Assert.Equal(["kms-key", "state-bucket"], _fakes.Tagged(_definition.Name).Select(Kind).Order());
+        Assert.DoesNotContain(_fakes.MutatingCalls, c => c.Failed);
+
+        // The state outlived the machines: a new provision finds the same admins and host key.
+        var again = await Operations().ProvisionAsync(default);
+        Assert.False(again.AdminsSeeded);
+        Assert.Equal(first.ApiHostKey, again.ApiHostKey);
+        Assert.DoesNotContain(again.Applied.Changes, c => c.Address.Kind is "kms-key" or "state-bucket");
+    }
+
+    private static string Kind(string tagged) => tagged.Split(' ')[0];
+
+    private static string PublicHalf(string privateKey)
+    {
+        var dir = Directory.CreateTempSubdirectory("futuswarm-key-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "k");
+            File.WriteAllText(path, privateKey);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var start = new System.Diagnostics.ProcessStartInfo("ssh-keygen") { RedirectStandardOutput = true };
+            foreach (var a in new[] { "-y", "-f", path }) start.ArgumentList.Add(a);
+            using var p = System.Diagnostics.Process.Start(start)!;
+            var output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            return output.Trim();
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+}
