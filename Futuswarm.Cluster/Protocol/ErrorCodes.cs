@@ -111,7 +111,7 @@ public static class ErrorCodes
     // The state resources (KMS key, state bucket).
     public const string StateBucketNotEmpty = "FSW6030";
 
-    // FSW6055-FSW6059: the cluster operations (ProvisionCluster, RepairCluster, ClusterStatus, DestroyCluster).
+    // From FSW6055: the cluster operations (ProvisionCluster, RepairCluster, ClusterStatus, DestroyCluster).
     public const string ClusterStateMissing = "FSW6055";
     public const string DestroyNotConfirmed = "FSW6056";
 }
