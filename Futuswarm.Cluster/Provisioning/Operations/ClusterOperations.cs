@@ -56,11 +56,17 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
     /// </summary>
     public async Task<Plan> DestroyAsync(string? confirm, bool destroyState, CancellationToken ct)
     {
-        if (confirm != Definition.Name)
-            throw new FswException(ErrorCodes.DestroyNotConfirmed,
-                (confirm is null ? "DestroyCluster needs --confirm with the cluster's name" : $"--confirm \"{confirm}\" is not the cluster's name")
-                + $": pass --confirm {Definition.Name} to destroy cluster \"{Definition.Name}\" in {Definition.Region}. Nothing was changed.");
+        CheckConfirmation(Definition, confirm);
         return await ClusterPlanner.For(Definition, clouds, null, destroyState).DestroyAsync(Context(), ct);
+    }
+
+    /// <summary>FSW6056 unless <paramref name="confirm"/> is the cluster's name; needs no cloud, so it runs before any call.</summary>
+    public static void CheckConfirmation(ClusterDefinition definition, string? confirm)
+    {
+        if (confirm == definition.Name) return;
+        throw new FswException(ErrorCodes.DestroyNotConfirmed,
+            (confirm is null ? "DestroyCluster needs --confirm with the cluster's name" : $"--confirm \"{confirm}\" is not the cluster's name")
+            + $": pass --confirm {definition.Name} to destroy cluster \"{definition.Name}\" in {definition.Region}. Nothing was changed.");
     }
 
     private ProvisionContext Context() => new(Definition.Name, waits, log: log);
