@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Futuswarm.Build.Framework;
+using Futuswarm.Cluster.Provisioning.Operations;
 
 namespace Futuswarm.Build.LocalCluster;
 
@@ -10,32 +10,9 @@ sealed record LocalProfile(string KnownHostsPath, string HostKeyAlias, string? I
 
     public static async Task<LocalProfile> WriteAsync(LocalInfra infra, string hostKey, AdminKey admin, ILog log)
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        const string alias = "futuswarm-local";
-        var knownHosts = Path.Combine(Directory, "local.known_hosts");
-        var parts = hostKey.Split(' ');
-        await WriteIfChangedAsync(knownHosts, $"{alias} {parts[0]} {parts[1]}\n", log);
-        var profile = new Dictionary<string, object?>
-        {
-            ["name"] = "local",
-            ["manager"] = $"127.0.0.1:{ManagerLayout.ApiPort}",
-            ["user"] = ManagerLayout.ApiUser,
-            ["knownHostsFile"] = "local.known_hosts",
-            ["hostKeyAlias"] = alias,
-            ["identityFile"] = admin.IdentityFile,
-            ["registry"] = infra.RegistryAddress,
-            ["baseImage"] = infra.BaseImage,
-            ["baseDomain"] = "localhost",
-        };
-        var json = JsonSerializer.Serialize(profile, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }) + "\n";
-        await WriteIfChangedAsync(Path.Combine(Directory, "local.json"), json, log);
-        return new LocalProfile(knownHosts, alias, admin.IdentityFile);
-    }
-
-    static async Task WriteIfChangedAsync(string path, string content, ILog log)
-    {
-        if (File.Exists(path) && await File.ReadAllTextAsync(path) == content) return;
-        await File.WriteAllTextAsync(path, content);
-        log.Info($"wrote {path}");
+        var profile = new DeveloperProfile("local", $"127.0.0.1:{ManagerLayout.ApiPort}", ManagerLayout.ApiUser, hostKey,
+            admin.IdentityFile, infra.RegistryAddress, infra.BaseImage, "localhost");
+        foreach (var path in await profile.WriteAsync(Directory)) log.Info($"wrote {path}");
+        return new LocalProfile(Path.Combine(Directory, profile.KnownHostsFileName), profile.HostKeyAlias, admin.IdentityFile);
     }
 }
