@@ -89,10 +89,9 @@ static class ApiSshd
     /// <summary>One real request through ssh, relay and daemon: the reserved name must come back as FSW2013.</summary>
     public static async Task CheckAsync(LocalProfile profile, ILog log, CancellationToken ct)
     {
-        var args = new List<string> { "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + profile.KnownHostsPath,
-            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "HostKeyAlias=" + profile.HostKeyAlias, "-o", "ConnectTimeout=10", "-p", ManagerLayout.ApiPort.ToString() };
-        if (profile.IdentityFile is { } id) args.AddRange(["-o", "IdentitiesOnly=yes", "-i", id]);
-        args.AddRange(["-l", ManagerLayout.ApiUser, "--", "127.0.0.1", "status"]);
+        var endpoint = new Futuswarm.Protocol.ManagerEndpoint("127.0.0.1", ManagerLayout.ApiPort, ManagerLayout.ApiUser,
+            profile.KnownHostsPath, profile.HostKeyAlias, profile.IdentityFile);
+        var args = Futuswarm.Protocol.SshArguments.For(endpoint, "status");
         var r = await Proc.RunAsync("ssh", args, new ProcOptions { Check = false, StdIn = "{\"protocol\":1,\"service\":\"futuswarm-check\"}", Timeout = TimeSpan.FromSeconds(30) }, ct);
         if (!r.StdOut.Contains("FSW2013", StringComparison.Ordinal))
             throw new BuildFailure($"FSW6004: the API entry does not answer as expected (ssh exit {r.ExitCode}): {r.StdOut.Trim()} {r.StdErr.Trim()}");

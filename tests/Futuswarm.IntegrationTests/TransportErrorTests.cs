@@ -1,3 +1,4 @@
+using Futuswarm.Protocol;
 using System.Diagnostics;
 
 namespace Futuswarm.IntegrationTests;
@@ -95,11 +96,10 @@ public static class RawSsh
         var knownHosts = Path.GetFullPath(p.GetProperty("knownHostsFile").GetString()!, TestCluster.ProfilesDirectory);
         var manager = p.GetProperty("manager").GetString()!;
         var psi = new ProcessStartInfo("ssh") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        var args = new List<string> { "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + knownHosts,
-            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "HostKeyAlias=" + p.GetProperty("hostKeyAlias").GetString(), "-p", manager.Split(':')[1] };
         var id = identityFile ?? (p.TryGetProperty("identityFile", out var i) ? i.GetString() : null);
-        if (id is not null) args.AddRange(["-o", "IdentitiesOnly=yes", "-i", id]);
-        args.AddRange(["-l", p.GetProperty("user").GetString()!, "--", manager.Split(':')[0], verb]);
+        var (host, port) = ManagerEndpoint.ParseAddress(manager);
+        var args = SshArguments.For(new ManagerEndpoint(host, port, p.GetProperty("user").GetString()!, knownHosts,
+            p.GetProperty("hostKeyAlias").GetString()!, id), verb);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var proc = Process.Start(psi)!;
         await proc.StandardInput.WriteAsync(json);

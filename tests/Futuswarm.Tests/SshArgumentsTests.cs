@@ -1,5 +1,6 @@
 extern alias tasks;
 
+using Futuswarm.Protocol;
 using tasks::Futuswarm.Tasks.Transport;
 
 namespace Futuswarm.Tests;
@@ -93,7 +94,8 @@ public class SshArgumentsTests
 
 public class SshErrorClassifierTests
 {
-    private static readonly ManagerEndpoint E = new("127.0.0.1", 2299, "futuswarm", "/tmp/k.known_hosts", "futuswarm-local", null);
+    // The classifier is the task assembly's: its endpoint type is the linked copy there.
+    private static readonly tasks::Futuswarm.Protocol.ManagerEndpoint E = new("127.0.0.1", 2299, "futuswarm", "/tmp/k.known_hosts", "futuswarm-local", null);
 
     private const string ChangedKey =
         "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\n" +

@@ -1,4 +1,4 @@
-namespace Futuswarm.Tasks.Transport;
+namespace Futuswarm.Protocol;
 
 /// <summary>How to reach a manager's API sshd, with the host key pinned.</summary>
 public sealed record ManagerEndpoint(string Host, int Port, string User, string KnownHostsFile, string HostKeyAlias, string? IdentityFile)

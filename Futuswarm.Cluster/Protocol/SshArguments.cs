@@ -1,4 +1,4 @@
-namespace Futuswarm.Tasks.Transport;
+namespace Futuswarm.Protocol;
 
 /// <summary>
 /// The OpenSSH client's argument list: deterministic, non-interactive, host key pinned under the cluster's
