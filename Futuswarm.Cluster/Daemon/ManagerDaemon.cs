@@ -85,7 +85,7 @@ public sealed class ManagerDaemon(DaemonConfig config)
             try
             {
                 await Task.Delay(RouteCheckInterval, lifetime);
-                await ctx.Edge.ApplyRoutesAsync(lifetime);
+                await ctx.Edge.ApplyRoutesAsync(lifetime, fromStore: false);
             }
             catch (OperationCanceledException) { break; }
             catch (Exception e) { Log($"route check failed: {e.Message}"); }

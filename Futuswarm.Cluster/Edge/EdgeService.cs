@@ -17,6 +17,11 @@ public sealed class EdgeService(DaemonConfig config, SwarmGateway swarm, Release
     public const string ServiceName = "futuswarm-edge";
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private string? _lastApplied;
+    // The routes as last derived from the store. The daemon writes every release itself and rebuilds them then, so the
+    // periodic check compares the proxy against this and reads the store (S3 on AWS) only every StoreRefresh.
+    private string? _wanted;
+    private DateTimeOffset _wantedAt;
+    private static readonly TimeSpan StoreRefresh = TimeSpan.FromMinutes(5);
 
     private string AdminSocket => Path.Combine(config.Edge.StateDirectory, "admin.sock");
 
@@ -91,14 +96,22 @@ public sealed class EdgeService(DaemonConfig config, SwarmGateway swarm, Release
         return routes;
     }
 
-    /// <summary>Rebuild the proxy's configuration from the store and load it if it differs from what the proxy has.</summary>
-    public async Task ApplyRoutesAsync(CancellationToken ct, bool force = false)
+    /// <summary>
+    /// Loads the proxy's configuration if it differs from what the proxy has. The routes are rebuilt from the store
+    /// unless <paramref name="fromStore"/> is false and the last rebuild is recent (the periodic check).
+    /// </summary>
+    public async Task ApplyRoutesAsync(CancellationToken ct, bool force = false, bool fromStore = true)
     {
         await _applyLock.WaitAsync(ct);
         try
         {
-            var document = CaddyConfigBuilder.Build(await CurrentRoutesAsync(ct));
-            var wanted = document.ToJsonString();
+            if (fromStore || _wanted is null || DateTimeOffset.UtcNow - _wantedAt > StoreRefresh)
+            {
+                _wanted = CaddyConfigBuilder.Build(await CurrentRoutesAsync(ct)).ToJsonString();
+                _wantedAt = DateTimeOffset.UtcNow;
+            }
+            var wanted = _wanted;
+            var document = JsonNode.Parse(wanted)!.AsObject();
             using var admin = new CaddyAdminClient(AdminSocket);
             if (!force && _lastApplied == wanted && await RoutesMatchAsync(admin, document, ct)) return;
             await admin.LoadAsync(document, ct);
