@@ -101,8 +101,11 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
         var fixedFields = new List<FieldChange>();
         if (i.InstanceType != node.Group.InstanceType) fixedFields.Add(new FieldChange("instance_type", i.InstanceType, node.Group.InstanceType));
         var subnet = NetworkAddresses.Subnet(node.Zone);
-        // Compared only when this run observed the network (ids by address); otherwise there is nothing to compare with.
-        if (ctx.IdOf(subnet) is { } subnetId && i.SubnetId != subnetId)
+        // Compared by address when this run observed the network: the instance's subnet is one of ours, or the wanted
+        // one exists. A wanted subnet still to be created (a zone added) is a move too. Without the network in the
+        // context there is nothing to compare with, and nothing is assumed.
+        var inSubnet = i.SubnetId is null ? null : ctx.AddressOf(i.SubnetId);
+        if (inSubnet is { } at ? at != subnet : ctx.IdOf(subnet) is { } subnetId && i.SubnetId != subnetId)
             fixedFields.Add(new FieldChange("subnet", Named(i.SubnetId, ctx), subnet.ToString()));
         if (i.InstanceProfileName != ProfileOf(node)) fixedFields.Add(new FieldChange("instance_profile", i.InstanceProfileName, ProfileOf(node)));
         if (observed.Root is { } root)

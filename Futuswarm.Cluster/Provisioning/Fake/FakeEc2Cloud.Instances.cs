@@ -56,6 +56,9 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
     /// <summary>Someone stops an instance in the console.</summary>
     public void StopBehindTheBack(string instanceId) => Find(instanceId).State = "stopped";
 
+    /// <summary>Someone stops an instance, changes its type and starts it again.</summary>
+    public void ChangeTypeBehindTheBack(string instanceId, string instanceType) => Find(instanceId).Type = instanceType;
+
     /// <summary>The next launched instance goes shutting-down instead of running (e.g. its EBS key is not usable).</summary>
     public string? FailNextLaunchWith { get; set; }
 
