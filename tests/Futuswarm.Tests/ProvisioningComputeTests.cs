@@ -147,6 +147,21 @@ public class ProvisioningComputeTests
     }
 
     [Fact]
+    public async Task EventualConsistencyIsWaitedOutWithoutDuplicates()
+    {
+        // Every fresh resource (subnets, groups, instances) stays invisible for two reads, as EC2's endpoints lag.
+        _cloud.Ec2.VisibilityLag = 2;
+
+        await _cloud.ApplyAsync();
+        _cloud.ResetCalls();
+        await _cloud.ApplyAsync();
+
+        Assert.Empty(_cloud.Mutations);
+        Assert.Equal(6, _cloud.Ec2.AllInstances.Count);
+        Assert.All(_cloud.Ec2.AllInstances, i => Assert.Equal("running", i.State));
+    }
+
+    [Fact]
     public async Task ATerminatedWorkerIsLaunchedAgainWithOneCall()
     {
         await _cloud.ApplyAsync();

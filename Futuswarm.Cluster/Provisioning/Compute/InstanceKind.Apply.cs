@@ -61,7 +61,7 @@ public sealed partial class InstanceKind
         var id = observed.Instance.InstanceId;
         await ec2.TerminateInstanceAsync(id, ct);
         // Until terminated its network interface holds the subnet and its groups, which a destroy deletes next.
-        await Waiter.UntilAsync($"instance {id} to be terminated", c => DescribeAsync(id, c), i => i.State == "terminated", ctx.Waits, ct, ctx.Log);
+        await Waiter.UntilAsync($"instance {id} to be terminated", c => DescribeGoingAsync(id, c), i => i.State == "terminated", ctx.Waits, ct, ctx.Log);
     }
 
     private async Task UntilRunningAsync(ResourceAddress address, string id, ProvisionContext ctx, CancellationToken ct)
@@ -76,9 +76,13 @@ public sealed partial class InstanceKind
         ctx.Log($"{address} {id} running, public {running.PublicIp ?? "-"}, private {running.PrivateIp ?? "-"}");
     }
 
-    /// <summary>The instance by id; one no longer listed counts as terminated (EC2 lists terminated ones for about an hour).</summary>
+    /// <summary>The instance by id, or null while EC2 does not list it yet (just launched: pending, not gone).</summary>
     private async Task<InstanceInfo?> DescribeAsync(string id, CancellationToken ct) =>
-        (await ec2.DescribeInstancesAsync([Ec2Filter.Of("instance-id", id)], ct)).SingleOrDefault()
+        (await ec2.DescribeInstancesAsync([Ec2Filter.Of("instance-id", id)], ct)).SingleOrDefault();
+
+    /// <summary>For a terminating instance: one no longer listed is terminated (EC2 lists terminated ones for about an hour).</summary>
+    private async Task<InstanceInfo?> DescribeGoingAsync(string id, CancellationToken ct) =>
+        await DescribeAsync(id, ct)
         ?? new InstanceInfo(id, "terminated", "", "", null, null, [], null, null, MetadataOptions.Required, null, null, null, null, "no longer listed",
             new Dictionary<string, string>());
 
