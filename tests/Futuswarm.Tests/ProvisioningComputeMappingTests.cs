@@ -222,6 +222,7 @@ public class ProvisioningComputeMappingTests
         await ec2.ModifyInstanceMetadataOptionsAsync("i-1", MetadataOptions.Required, default);
         await ec2.ModifyInstanceSecurityGroupsAsync("i-1", ["sg-1", "sg-3"], default);
         await ec2.CreateTagsAsync("i-1", new Dictionary<string, string> { ["Name"] = "demo-instance-manager-1" }, default);
+        await ec2.DeleteTagsAsync("i-1", ["futuswarm:label:tier"], default);
         await ec2.StartInstanceAsync("i-1", default);
         await ec2.TerminateInstanceAsync("i-2", default);
 
@@ -230,8 +231,10 @@ public class ProvisioningComputeMappingTests
             (r[0]["Action"], r[0]["InstanceId"], r[0]["HttpTokens"], r[0]["HttpPutResponseHopLimit"], r[0]["HttpEndpoint"]));
         Assert.Equal(("ModifyInstanceAttribute", "sg-1", "sg-3"), (r[1]["Action"], r[1]["GroupId.1"], r[1]["GroupId.2"]));
         Assert.Equal(("CreateTags", "i-1", "Name", "demo-instance-manager-1"), (r[2]["Action"], r[2]["ResourceId.1"], r[2]["Tag.1.Key"], r[2]["Tag.1.Value"]));
-        Assert.Equal(("StartInstances", "i-1"), (r[3]["Action"], r[3]["InstanceId.1"]));
-        Assert.Equal(("TerminateInstances", "i-2"), (r[4]["Action"], r[4]["InstanceId.1"]));
+        Assert.Equal(("DeleteTags", "i-1", "futuswarm:label:tier"), (r[3]["Action"], r[3]["ResourceId.1"], r[3]["Tag.1.Key"]));
+        Assert.False(r[3].ContainsKey("Tag.1.Value")); // no value: any value of the key goes
+        Assert.Equal(("StartInstances", "i-1"), (r[4]["Action"], r[4]["InstanceId.1"]));
+        Assert.Equal(("TerminateInstances", "i-2"), (r[5]["Action"], r[5]["InstanceId.1"]));
     }
 
     [Fact]

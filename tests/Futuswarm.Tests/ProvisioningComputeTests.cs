@@ -243,6 +243,30 @@ public class ProvisioningComputeTests
     }
 
     [Fact]
+    public async Task AChangedLabelIsRetaggedAndARemovedOneTakenOff()
+    {
+        await _cloud.ApplyAsync();
+        var id = _cloud.Node("worker-1").InstanceId;
+        _cloud.ResetCalls();
+        var relabelled = Spec with { Workers = Spec.Workers with { Labels = new Dictionary<string, string> { ["zone-class"] = "fast" } } };
+
+        var applied = await _cloud.ApplyAsync(relabelled);
+
+        Assert.Equal(
+        [
+            FieldChange.Set("tag futuswarm:label:zone-class", "fast"),
+            FieldChange.Remove("tag futuswarm:label:tier", "web"),
+        ], applied.Changes[0].Fields);
+        Assert.Equal(3, applied.Count(ChangeAction.Update));
+        Assert.Equal(["CreateTags", "DeleteTags"], _cloud.Ec2.CallNames.Take(2));
+        Assert.Equal($"DeleteTags {id} futuswarm:label:tier", _cloud.Mutations[1]);
+        Assert.Equal("fast", _cloud.Node("worker-1").Tags["futuswarm:label:zone-class"]);
+        Assert.False(_cloud.Node("worker-1").Tags.ContainsKey("futuswarm:label:tier"));
+        _cloud.ResetCalls();
+        Assert.True((await _cloud.PlanAsync(relabelled)).IsEmpty);
+    }
+
+    [Fact]
     public async Task AWorkerWhoseTypeChangedIsReplacedAlone()
     {
         await _cloud.ApplyAsync();

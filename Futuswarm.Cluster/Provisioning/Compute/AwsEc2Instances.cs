@@ -141,6 +141,10 @@ public sealed class AwsEc2Instances(IAmazonEC2 client) : IEc2Instances
     public Task CreateTagsAsync(string resourceId, IReadOnlyDictionary<string, string> tags, CancellationToken ct) =>
         Call("CreateTags", () => client.CreateTagsAsync(new CreateTagsRequest { Resources = [resourceId], Tags = TagList(tags) }, ct));
 
+    public Task DeleteTagsAsync(string resourceId, IReadOnlyList<string> keys, CancellationToken ct) =>
+        Call("DeleteTags", () => client.DeleteTagsAsync(
+            new DeleteTagsRequest { Resources = [resourceId], Tags = keys.Select(k => new Tag { Key = k }).ToList() }, ct));
+
     public async Task<string?> GetConsoleOutputAsync(string instanceId, CancellationToken ct)
     {
         var response = await Call("GetConsoleOutput", () => client.GetConsoleOutputAsync(new GetConsoleOutputRequest { InstanceId = instanceId }, ct));

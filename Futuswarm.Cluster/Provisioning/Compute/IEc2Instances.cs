@@ -35,6 +35,9 @@ public interface IEc2Instances
 
     Task CreateTagsAsync(string resourceId, IReadOnlyDictionary<string, string> tags, CancellationToken ct);
 
+    /// <summary>Removes these tag keys (a label taken out of the definition).</summary>
+    Task DeleteTagsAsync(string resourceId, IReadOnlyList<string> keys, CancellationToken ct);
+
     /// <summary>The instance's serial console output, decoded (the bootstrap reads the host keys cloud-init prints there); null while there is none.</summary>
     Task<string?> GetConsoleOutputAsync(string instanceId, CancellationToken ct);
 }

@@ -44,7 +44,10 @@ public sealed partial class InstanceKind
             await ec2.ModifyInstanceMetadataOptionsAsync(id, MetadataOptions.Required, ct);
         if (change.Fields.Any(f => f.Field == "security_groups"))
             await ec2.ModifyInstanceSecurityGroupsAsync(id, GroupsOf(node).Select(ctx.RequireId).ToList(), ct);
-        if (TagDiff.Any(change)) await ec2.CreateTagsAsync(id, TagsFor(node, ctx), ct);
+        var tagFields = change.Fields.Where(f => f.Field.StartsWith(TagDiff.Prefix, StringComparison.Ordinal)).ToList();
+        if (tagFields.Any(f => f.To is not null)) await ec2.CreateTagsAsync(id, TagsFor(node, ctx), ct);
+        if (tagFields.Where(f => f.To is null).Select(f => f.Field[TagDiff.Prefix.Length..]).ToList() is { Count: > 0 } stale)
+            await ec2.DeleteTagsAsync(id, stale, ct);
         if (change.Fields.Any(f => f.Field == "state"))
         {
             // EC2 refuses to start an instance that is still stopping.

@@ -123,7 +123,10 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
         if (GroupIds(node, ctx) is { } wanted && !wanted.Order(StringComparer.Ordinal).SequenceEqual(i.SecurityGroupIds.Order(StringComparer.Ordinal)))
             fields.Add(new FieldChange("security_groups",
                 string.Join(", ", i.SecurityGroupIds.Select(g => Named(g, ctx)).Order(StringComparer.Ordinal)), string.Join(", ", GroupsOf(node))));
-        fields.AddRange(TagDiff.Fields(TagsFor(node, ctx), i.Tags));
+        var tags = TagsFor(node, ctx);
+        fields.AddRange(TagDiff.Fields(tags, i.Tags));
+        // Labels are ours: one taken out of the definition is taken off the node (other tags are left alone).
+        fields.AddRange(StaleLabels(tags, i.Tags).Select(k => FieldChange.Remove(TagDiff.Prefix + k, i.Tags[k])));
         return fields.Count == 0 ? [] : [new Change(node.Address, ChangeAction.Update, i.State is "stopped" or "stopping" ? "stopped" : "drifted", fields)];
     }
 
@@ -150,6 +153,9 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
         foreach (var (key, value) in node.Group.Labels) tags[ComputeNode.LabelTagPrefix + key] = value;
         return tags;
     }
+
+    private static IEnumerable<string> StaleLabels(IReadOnlyDictionary<string, string> desired, IReadOnlyDictionary<string, string> observed) =>
+        observed.Keys.Where(k => k.StartsWith(ComputeNode.LabelTagPrefix, StringComparison.Ordinal) && !desired.ContainsKey(k)).Order(StringComparer.Ordinal);
 
     private static string? Named(string? id, ProvisionContext ctx) => id is null ? null : ctx.AddressOf(id)?.ToString() ?? id;
 }

@@ -181,6 +181,15 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
         return Task.CompletedTask;
     }
 
+    public Task DeleteTagsAsync(string resourceId, IReadOnlyList<string> keys, CancellationToken ct)
+    {
+        Mutating("DeleteTags", $"{resourceId} {string.Join(",", keys)}");
+        var target = _instances.FirstOrDefault(i => i.Id == resourceId)?.Tags ?? _volumes.GetValueOrDefault(resourceId)?.Tags
+            ?? throw Error("DeleteTags", "InvalidID", $"The ID '{resourceId}' is not valid");
+        foreach (var key in keys) target.Remove(key);
+        return Task.CompletedTask;
+    }
+
     public Task<string?> GetConsoleOutputAsync(string instanceId, CancellationToken ct)
     {
         Reading();
