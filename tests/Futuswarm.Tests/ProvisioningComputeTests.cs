@@ -162,6 +162,19 @@ public class ProvisioningComputeTests
     }
 
     [Fact]
+    public async Task ALaunchIsRetriedWhileANewInstanceProfileIsNotYetKnownToEc2()
+    {
+        _cloud.Ec2.ProfileLag = 2;
+
+        await _cloud.ApplyAsync();
+
+        Assert.Equal(8, _cloud.Ec2.CallNames.Count(n => n == "RunInstances"));
+        Assert.Equal(6, _cloud.Ec2.AllInstances.Count);
+        // Each attempt its own token: the refused ones made nothing.
+        Assert.Equal(8, _cloud.Ec2.ClientTokensSeen.Distinct().Count());
+    }
+
+    [Fact]
     public async Task ATerminatedWorkerIsLaunchedAgainWithOneCall()
     {
         await _cloud.ApplyAsync();

@@ -25,11 +25,12 @@ public sealed partial class InstanceKind
             GroupsOf(node).Select(ctx.RequireId).ToList(), ProfileOf(node), spec.Names.KeyPair, text, MetadataOptions.Required,
             // The account's default EBS key (aws/ebs): usable by EC2 without a grant in the cluster key's policy.
             new RootVolume(image.RootDeviceName, node.Group.DiskGb, VolumeType, Encrypted: true, DeleteOnTermination: true),
-            AssociatePublicIpAddress: true, TagsFor(node, ctx),
-            // One token per launch, kept across this launch's retries: a retried call answers the same instance. A
-            // later run finds that instance by its tags instead; a fixed token would answer a terminated one forever.
-            ClientToken: $"{node.Address.Name}-{Guid.NewGuid():N}");
-        var instance = await Retry.OnEventualConsistencyAsync(c => ec2.RunInstanceAsync(launch, c), JustCreated, ctx.Waits, ct);
+            AssociatePublicIpAddress: true, TagsFor(node, ctx), ClientToken: "");
+        // A token per attempt: the SDK resends the same request (and token) after a timeout or a 5xx, and EC2 answers
+        // the instance that request made, never a second one. An attempt EC2 refused made nothing, so the next gets a
+        // fresh token. A later run finds an instance by its tags; a fixed token would answer a terminated one forever.
+        var instance = await Retry.OnEventualConsistencyAsync(
+            c => ec2.RunInstanceAsync(launch with { ClientToken = $"{node.Address.Name}-{Guid.NewGuid():N}" }, c), JustCreated, ctx.Waits, ct);
         ctx.Created(change.Address, instance.InstanceId, $"{node.Group.InstanceType} in {node.Zone} from {image.ImageId}");
         await UntilRunningAsync(change.Address, instance.InstanceId, ctx, ct);
         return instance.InstanceId;

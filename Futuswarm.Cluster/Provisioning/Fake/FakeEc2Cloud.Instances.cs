@@ -59,6 +59,12 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
     /// <summary>Someone stops an instance, changes its type and starts it again.</summary>
     public void ChangeTypeBehindTheBack(string instanceId, string instanceType) => Find(instanceId).Type = instanceType;
 
+    /// <summary>The ClientToken of every RunInstances call, refused ones included.</summary>
+    public List<string> ClientTokensSeen { get; } = [];
+
+    /// <summary>How many launches EC2 still refuses the instance profile for, as it does while IAM propagates a new one.</summary>
+    public int ProfileLag { get; set; }
+
     /// <summary>The next launched instance goes shutting-down instead of running (e.g. its EBS key is not usable).</summary>
     public string? FailNextLaunchWith { get; set; }
 
@@ -105,7 +111,11 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
     public Task<InstanceInfo> RunInstanceAsync(InstanceLaunch launch, CancellationToken ct)
     {
         Mutating("RunInstances", Describe(launch));
+        ClientTokensSeen.Add(launch.ClientToken);
         if (_tokens.TryGetValue(launch.ClientToken, out var same)) return Task.FromResult(View(Find(same)));
+        if (ProfileLag > 0 && ProfileLag-- > 0)
+            throw Error("RunInstances", "InvalidParameterValue",
+                $"Value ({launch.InstanceProfileName}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name");
         var subnet = RequireSubnet("RunInstances", launch.SubnetId);
         foreach (var groupId in launch.SecurityGroupIds)
             if (RequireGroup("RunInstances", groupId).VpcId != subnet.VpcId)
