@@ -111,6 +111,13 @@ public static class ErrorCodes
     // The state resources (KMS key, state bucket).
     public const string StateBucketNotEmpty = "FSW6030";
 
+    // FSW6040-FSW6044: the cluster's instances (Provisioning/Compute).
+    public const string InstanceTypeUnsupported = "FSW6040";
+    public const string ManagerChangeRefused = "FSW6041";
+    public const string NodeImageNotFound = "FSW6042";
+    public const string UserDataTooLarge = "FSW6043";
+    public const string InstanceLaunchFailed = "FSW6044";
+
     // From FSW6055: the cluster operations (ProvisionCluster, RepairCluster, ClusterStatus, DestroyCluster).
     public const string ClusterStateMissing = "FSW6055";
     public const string DestroyNotConfirmed = "FSW6056";

@@ -1,3 +1,5 @@
+using Futuswarm.Protocol;
+
 namespace Futuswarm.Cluster.Provisioning.Engine;
 
 /// <summary>
@@ -11,6 +13,13 @@ public interface IResourceKind
 
     /// <summary>False where a replace would rebuild the cluster (the VPC): apply refuses such a plan before any change.</summary>
     bool Replaceable { get; }
+
+    /// <summary>
+    /// Why a plain apply must not carry out <paramref name="change"/> (null: it may). Asked for every change of the
+    /// preview before the first call, and again before each change. By default a replace of a non-<see cref="Replaceable"/>
+    /// kind; a kind overrides it for its own rule and text (instances: no manager replaced or terminated). Destroy does not ask.
+    /// </summary>
+    FswException? Refusal(Change change) => change.Action == ChangeAction.Replace && !Replaceable ? Reconciler.Refusal(change) : null;
 
     /// <summary>Observes the cloud and returns what must change; records the observed ids in the context.</summary>
     Task<IReadOnlyList<Change>> PlanAsync(ProvisionContext ctx, CancellationToken ct);

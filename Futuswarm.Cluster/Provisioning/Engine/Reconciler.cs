@@ -26,8 +26,8 @@ public sealed class Reconciler(IReadOnlyList<IResourceKind> kinds)
         // A dry run first, in its own context, so a refused replace stops the run before its first call.
         var previewContext = new ProvisionContext(ctx.Cluster, ctx.Waits);
         var preview = await PlanAsync(previewContext, ct);
-        foreach (var change in preview.Changes.Where(c => c.Action == ChangeAction.Replace))
-            if (!Kinds.First(k => k.Kind == change.Address.Kind).Replaceable) throw Refusal(change);
+        foreach (var change in preview.Changes)
+            if (Kinds.First(k => k.Kind == change.Address.Kind).Refusal(change) is { } refused) throw refused;
         if (preview.IsEmpty)
         {
             // Converged: the ids observed are the run's, for the layers and steps that follow.
@@ -42,6 +42,8 @@ public sealed class Reconciler(IReadOnlyList<IResourceKind> kinds)
             var changes = await Observing(kind, () => kind.PlanAsync(ctx, ct));
             foreach (var change in changes)
             {
+                // The cloud may have changed since the preview: a refused change still stops here, before its call.
+                if (kind.Refusal(change) is { } refused) throw refused;
                 ctx.Log($"{change.Symbol} {change.Address}: {change.Reason}");
                 await Applying(change, applied.Count, () => kind.ApplyAsync(change, ctx, ct));
                 applied.Add(change);

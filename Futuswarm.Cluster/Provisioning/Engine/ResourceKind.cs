@@ -17,6 +17,10 @@ public abstract class ResourceKind<TObserved> : IResourceKind where TObserved : 
     /// <summary>False where replacing means rebuilding the cluster (the VPC): such a plan is refused whole.</summary>
     public virtual bool Replaceable => true;
 
+    /// <inheritdoc cref="IResourceKind.Refusal"/>
+    public virtual FswException? Refusal(Change change) =>
+        change.Action == ChangeAction.Replace && !Replaceable ? Reconciler.Refusal(change) : null;
+
     /// <summary>Every instance of this kind tagged <c>futuswarm:cluster</c> for the context's cluster.</summary>
     protected abstract Task<IReadOnlyList<TObserved>> ObserveAsync(ProvisionContext ctx, CancellationToken ct);
 
@@ -75,7 +79,7 @@ public abstract class ResourceKind<TObserved> : IResourceKind where TObserved : 
                 ctx.Journal.Record(change.Address, ChangeAction.Update, IdOf(observed!), string.Join("; ", change.Fields));
                 break;
             case ChangeAction.Replace:
-                if (!Replaceable) throw Reconciler.Refusal(change);
+                if (Refusal(change) is { } refused) throw refused;
                 await DeleteAsync(Existing(change, observed), ctx, ct);
                 ctx.Journal.Record(change.Address, ChangeAction.Delete, IdOf(observed!), "replaced: " + change.Reason);
                 ctx.Forget(change.Address);

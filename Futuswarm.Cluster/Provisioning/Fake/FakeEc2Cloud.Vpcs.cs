@@ -95,7 +95,8 @@ public sealed partial class FakeEc2Cloud
             .Concat(_subnets.Values.Where(s => Ours(s.Tags)).Select(s => "subnet " + s.Id))
             .Concat(_gateways.Values.Where(g => Ours(g.Tags)).Select(g => "internet-gateway " + g.Id))
             .Concat(_routeTables.Values.Where(t => Ours(t.Tags)).Select(t => "route-table " + t.Id))
-            .Concat(_groups.Values.Where(g => Ours(g.Tags)).Select(g => "security-group " + g.Id)).ToList();
+            .Concat(_groups.Values.Where(g => Ours(g.Tags)).Select(g => "security-group " + g.Id))
+            .Concat(_instances.Where(i => i.State != "terminated" && Ours(i.Tags)).Select(i => "instance " + i.Id)).ToList();
     }
 
     /// <summary>How many resources of any kind the fake holds, the VPCs' own main tables and default groups included.</summary>
