@@ -9,6 +9,7 @@ public sealed class ProvisionContext(string cluster, WaitOptions? waits = null, 
 {
     private readonly Dictionary<ResourceAddress, string> _ids = [];
     private readonly Dictionary<string, ResourceAddress> _addresses = new(StringComparer.Ordinal);
+    private readonly List<Change> _deferred = [];
 
     public string Cluster { get; } = cluster;
     public WaitOptions Waits { get; } = waits ?? WaitOptions.Default;
@@ -53,4 +54,16 @@ public sealed class ProvisionContext(string cluster, WaitOptions? waits = null, 
     /// <summary>The id, failing clearly when apply order is broken (a parent applied after its child).</summary>
     public string RequireId(ResourceAddress address) =>
         IdOf(address) ?? throw new InvalidOperationException($"{address} has no id yet: it must be applied before the resources that use it");
+
+    /// <summary>
+    /// Changes a kind planned but cannot make yet (the HTTPS listener waits for its certificate's DNS validation):
+    /// apply skips them without failing the run, the caller reports them, and a later run makes them.
+    /// </summary>
+    public IReadOnlyList<Change> Deferred => _deferred;
+
+    public void Defer(Change change)
+    {
+        _deferred.Add(change);
+        Log($"{change.Address}: not made in this run: {change.Reason}");
+    }
 }
