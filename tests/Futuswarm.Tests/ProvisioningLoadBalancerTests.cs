@@ -30,16 +30,12 @@ public class ProvisioningLoadBalancerTests
 
     private Reconciler Layer(LoadBalancerSpec? spec = null) => LoadBalancerLayer.For(_elb, _acm, spec ?? Spec);
 
-    /// <summary>A fresh run's context after the network and access layers (applied, then observed into it) and the managers' ids.</summary>
+    /// <summary>A fresh run's context after the network and access layers (their ids in it, converged or not) and the managers' ids.</summary>
     private async Task<ProvisionContext> PreparedAsync(int knownManagers = 3)
     {
         var ctx = new ProvisionContext("demo", WaitOptions.Immediate, log: _log.Add);
-        foreach (var layer in new[] { NetworkLayer.For(_ec2, ProvisioningNetworkTests.Spec), AccessLayer.For(_keys, _acm, _acm, Access) })
-        {
-            await layer.ApplyAsync(ctx, CancellationToken.None);
-            // An apply of a converged layer observes in a preview context only: plan again so this run's context has the ids.
-            await layer.PlanAsync(ctx, CancellationToken.None);
-        }
+        await NetworkLayer.For(_ec2, ProvisioningNetworkTests.Spec).ApplyAsync(ctx, CancellationToken.None);
+        await AccessLayer.For(_keys, _acm, _acm, Access).ApplyAsync(ctx, CancellationToken.None);
         for (var i = 1; i <= knownManagers; i++) ctx.Known(LoadBalancerAddresses.Manager(i), Instances[i - 1]);
         return ctx;
     }
@@ -335,6 +331,27 @@ public class ProvisioningLoadBalancerTests
         ResetCalls();
         await ApplyAsync();
         Assert.Equal(["RegisterTargets", "RegisterTargets"], Mutations);
+    }
+
+    [Fact]
+    public async Task ARunThatDoesNotKnowTheOtherLayersIdsChangesNothing()
+    {
+        await IssuedCertificateAsync();
+        await ApplyAsync();
+        var group = (await _elb.DescribeTargetGroupsAsync([], null, default)).Single().Arn;
+        await _elb.RegisterTargetsAsync(group, [new ElbTarget("i-0ffffffffffffffff")], default);
+        ResetCalls();
+
+        // No network, certificate or instance ids in the context: nothing it sees is evidence of drift.
+        var ctx = new ProvisionContext("demo", WaitOptions.Immediate, log: _log.Add);
+        var plan = await Layer().PlanAsync(ctx, CancellationToken.None);
+        await Layer().ApplyAsync(ctx, CancellationToken.None);
+
+        Assert.True(plan.IsEmpty, plan.ToText());
+        Assert.Empty(_elb.Calls);
+        Assert.Empty(ctx.Deferred);
+        Assert.Contains("target: other registered targets are kept while instance[manager-1], instance[manager-2], instance[manager-3] is unknown.", _log);
+        Assert.Equal(4, _elb.RegisteredTargets.Count);
     }
 
     [Fact]

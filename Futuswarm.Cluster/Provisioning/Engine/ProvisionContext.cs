@@ -56,6 +56,23 @@ public sealed class ProvisionContext(string cluster, WaitOptions? waits = null, 
         IdOf(address) ?? throw new InvalidOperationException($"{address} has no id yet: it must be applied before the resources that use it");
 
     /// <summary>
+    /// A context for a dry run within this one: the ids known so far (an earlier layer's subnets, the instances) and
+    /// nothing else, so a layer's preview sees what its real plan will see instead of every other layer as missing.
+    /// </summary>
+    public ProvisionContext ForPreview()
+    {
+        var preview = new ProvisionContext(Cluster, Waits);
+        foreach (var (address, id) in _ids) preview.Known(address, id);
+        return preview;
+    }
+
+    /// <summary>Takes the ids a preview observed, when the preview is all a run does (a converged layer makes no second plan).</summary>
+    public void LearnFrom(ProvisionContext preview)
+    {
+        foreach (var (address, id) in preview._ids) Known(address, id);
+    }
+
+    /// <summary>
     /// Changes a kind planned but cannot make yet (the HTTPS listener waits for its certificate's DNS validation):
     /// apply skips them without failing the run, the caller reports them, and a later run makes them.
     /// </summary>

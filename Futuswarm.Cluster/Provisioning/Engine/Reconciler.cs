@@ -23,12 +23,15 @@ public sealed class Reconciler(IReadOnlyList<IResourceKind> kinds)
     /// <summary>Applies what the cloud lacks; returns the changes made (empty on a converged cloud).</summary>
     public async Task<Plan> ApplyAsync(ProvisionContext ctx, CancellationToken ct)
     {
-        // A dry run first, in its own context, so a refused replace stops the run before its first call.
-        var preview = await PlanAsync(new ProvisionContext(ctx.Cluster, ctx.Waits), ct);
+        // A dry run first, in its own context (with the ids earlier layers found), so a refused replace stops the run before its first call.
+        var previewContext = ctx.ForPreview();
+        var preview = await PlanAsync(previewContext, ct);
         foreach (var change in preview.Changes.Where(c => c.Action == ChangeAction.Replace))
             if (!Kinds.First(k => k.Kind == change.Address.Kind).Replaceable) throw Refusal(change);
         if (preview.IsEmpty)
         {
+            // The next layer in this context needs this one's ids (subnets, groups) even when nothing changed here.
+            ctx.LearnFrom(previewContext);
             ctx.Log(preview.Summary);
             return preview;
         }

@@ -77,7 +77,8 @@ public sealed class ListenerKind(IElbV2Api elb, IAcmApi acm, LoadBalancerSpec sp
         var wantAction = ActionText(want.DefaultAction, ctx);
         if (haveAction != wantAction) fields.Add(new FieldChange("default_action", haveAction, wantAction));
         var haveCert = l.CertificateArns.FirstOrDefault();
-        if (haveCert != want.CertificateArn)
+        // An unknown certificate (the access layer not observed in this run) is no evidence of drift.
+        if (haveCert != want.CertificateArn && (_certificate.Arn is not null || !https))
             fields.Add(new FieldChange("certificate", haveCert is null ? null : LoadBalancerAddresses.Label(haveCert, ctx),
                 want.CertificateArn is null ? null : _certificate.Address.ToString()));
         if (l.SslPolicy != want.SslPolicy) fields.Add(new FieldChange("ssl_policy", l.SslPolicy, want.SslPolicy));

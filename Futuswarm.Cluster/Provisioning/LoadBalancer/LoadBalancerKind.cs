@@ -51,11 +51,19 @@ public sealed class LoadBalancerKind(IElbV2Api elb, LoadBalancerSpec spec) : Res
         if (fixedFields.Count > 0)
             return [new Change(address, ChangeAction.Replace, "name, scheme and type cannot change in place", fixedFields)];
 
+        // Compared only when the context knows every id: an unknown one (the network not observed in this run) is no
+        // evidence of drift, and repairing it would take the load balancer out of its subnets.
         var fields = new List<FieldChange>();
-        fields.AddRange(SetDiff(SubnetField, lb.SubnetIds, Subnets.Select(s => ctx.IdOrPlaceholder(s)), ctx));
-        fields.AddRange(SetDiff(GroupField, lb.SecurityGroupIds, [ctx.IdOrPlaceholder(SecurityRules.LoadBalancer)], ctx));
+        if (Known(Subnets, ctx) is { } subnetIds) fields.AddRange(SetDiff(SubnetField, lb.SubnetIds, subnetIds, ctx));
+        if (Known([SecurityRules.LoadBalancer], ctx) is { } groupIds) fields.AddRange(SetDiff(GroupField, lb.SecurityGroupIds, groupIds, ctx));
         fields.AddRange(TagDiff.Fields(ctx.TagsFor(address), observed.Tags));
         return fields.Count == 0 ? [] : [new Change(address, ChangeAction.Update, "drifted", fields)];
+    }
+
+    private static IReadOnlyList<string>? Known(IEnumerable<ResourceAddress> addresses, ProvisionContext ctx)
+    {
+        var ids = addresses.Select(ctx.IdOf).ToList();
+        return ids.Any(id => id is null) ? null : ids.Select(id => id!).ToList();
     }
 
     /// <summary>Ids missing and ids extra, named by the cluster's addresses where known (<c>subnet[eu-north-1a]</c>).</summary>

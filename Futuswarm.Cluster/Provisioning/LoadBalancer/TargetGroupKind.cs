@@ -54,12 +54,12 @@ public sealed class TargetGroupKind(IElbV2Api elb, LoadBalancerSpec spec) : Reso
             ])];
 
         var g = observed.Group;
-        var vpcId = ctx.IdOrPlaceholder(NetworkAddresses.Vpc);
         var fixedFields = new List<FieldChange>();
         if (g.Name != name) fixedFields.Add(new FieldChange("name", g.Name, name));
         if (g.Protocol != Protocol) fixedFields.Add(new FieldChange("protocol", g.Protocol, Protocol));
         if (g.Port != Port) fixedFields.Add(new FieldChange("port", g.Port.ToString(), Port.ToString()));
-        if (g.VpcId != vpcId) fixedFields.Add(new FieldChange("vpc", LoadBalancerAddresses.Label(g.VpcId, ctx), NetworkAddresses.Vpc.ToString()));
+        // An unknown VPC id (the network not observed in this run) is no evidence of drift: replacing on it would cut the edge off.
+        if (ctx.IdOf(NetworkAddresses.Vpc) is { } vpcId && g.VpcId != vpcId) fixedFields.Add(new FieldChange("vpc", LoadBalancerAddresses.Label(g.VpcId, ctx), NetworkAddresses.Vpc.ToString()));
         if ((g.TargetType ?? TargetType) != TargetType) fixedFields.Add(new FieldChange("target_type", g.TargetType, TargetType));
         if (fixedFields.Count > 0)
             return [new Change(address, ChangeAction.Replace, "name, protocol, port, VPC and target type cannot change in place", fixedFields)];

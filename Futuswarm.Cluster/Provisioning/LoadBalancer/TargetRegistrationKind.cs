@@ -46,6 +46,14 @@ public sealed class TargetRegistrationKind(IElbV2Api elb, LoadBalancerSpec spec)
                 FieldChange.Set("port", TargetGroupKind.Port.ToString()),
             ]));
         }
+        // A registered target may be a manager whose id this run does not know: deregister nothing until all are known.
+        var unknown = Enumerable.Range(1, spec.ManagerCount).Where(i => ctx.IdOf(LoadBalancerAddresses.Manager(i)) is null).ToList();
+        if (unknown.Count > 0)
+        {
+            if (registered.Any(t => !wanted.Contains(t)))
+                ctx.Log($"{KindName}: other registered targets are kept while {string.Join(", ", unknown.Select(LoadBalancerAddresses.Manager))} is unknown.");
+            return changes;
+        }
         foreach (var stray in registered.Where(t => !wanted.Contains(t)).OrderBy(t => t.Id, StringComparer.Ordinal))
         {
             var address = new ResourceAddress(KindName, stray.Port == TargetGroupKind.Port ? stray.Id : $"{stray.Id}:{stray.Port}");
