@@ -187,6 +187,76 @@ public class ProvisioningLoadBalancerTests
     }
 
     [Fact]
+    public async Task HttpsListenerWithAnotherCertificateGetsTheClustersBack()
+    {
+        await IssuedCertificateAsync();
+        await ApplyAsync();
+        var other = await _acm.RequestCertificateAsync(AcmCertificateRequest.Wildcard("other.example.com", "other", new Dictionary<string, string>()), default);
+        _acm.Issue(other);
+        var https = await ListenerAsync(443);
+        await _elb.ModifyListenerAsync(new ElbListenerChange(https.Arn, CertificateArn: other), default);
+        ResetCalls();
+
+        var change = (await PlanAsync()).Changes.Single();
+        Assert.Equal($"~ certificate: {other} -> certificate[apps.example.com]", change.Fields.Single().ToString());
+        await ApplyAsync();
+
+        Assert.Equal([$"ModifyListener {https.Arn}"], _elb.Calls.Select(c => c.ToString()));
+        var cert = _acm.Certificates.Single(c => c.DomainName == "*.apps.example.com").Arn;
+        Assert.Equal([cert], (await ListenerAsync(443)).CertificateArns);
+        Assert.Empty((await _acm.DescribeCertificateAsync(other, default))!.InUseBy);
+    }
+
+    [Fact]
+    public async Task TargetGroupOnAnotherPortIsReplacedAndItsListenerMadeAgain()
+    {
+        await IssuedCertificateAsync();
+        await ApplyAsync();
+        // Someone rebuilt the group by hand on port 8080, with the cluster's tags, and pointed 443 at it.
+        var lb = (await LoadBalancerAsync()).Arn;
+        var old = (await _elb.DescribeTargetGroupsAsync([], null, default)).Single();
+        await _elb.DeleteListenerAsync((await ListenerAsync(443)).Arn, default);
+        await _elb.DeleteTargetGroupAsync(old.Arn, default);
+        var tags = (await _elb.DescribeTagsAsync(_elb.Tagged("demo"), default)).Values.First(t => t[ClusterTags.Role] == "load-balancer");
+        var handMade = await _elb.CreateTargetGroupAsync(new ElbTargetGroupSpec("fsw-demo-edge", "HTTP", 8080, old.VpcId,
+            new Dictionary<string, string>(tags) { [ClusterTags.Role] = "target-group[edge]", ["Name"] = "demo-target-group-edge" }), default);
+        await _elb.CreateListenerAsync(ElbListenerSpec.HttpsForward(lb, CertificateArn, handMade.Arn, new Dictionary<string, string>()), default);
+        ResetCalls();
+
+        var plan = await PlanAsync();
+        Assert.Equal("-/+ target-group[edge] (name, protocol, port, VPC and target type cannot change in place)", plan.Changes[0].ToString());
+        await ApplyAsync();
+
+        var https = "CreateListener 443 HTTPS";
+        Assert.Equal(["DeleteListener", "DeleteTargetGroup", "CreateTargetGroup", https, "RegisterTargets", "RegisterTargets", "RegisterTargets"],
+            _elb.Calls.Select(c => c.Name == "CreateListener" ? $"{c.Name} {c.Detail}" : c.Name));
+        var group = (await _elb.DescribeTargetGroupsAsync([], null, default)).Single();
+        Assert.Equal(80, group.Port);
+        Assert.Equal(ElbAction.Forward(group.Arn), (await ListenerAsync(443)).DefaultActions.Single());
+        Assert.True((await PlanAsync()).IsEmpty);
+    }
+
+    [Fact]
+    public async Task ListenerOnAnotherPortIsDeletedAndMissingTagsPutBack()
+    {
+        await IssuedCertificateAsync();
+        await ApplyAsync();
+        var lb = (await LoadBalancerAsync()).Arn;
+        var stray = await _elb.CreateListenerAsync(ElbListenerSpec.HttpRedirectToHttps(lb, new Dictionary<string, string>()) with { Port = 8080 }, default);
+        var http = await ListenerAsync(80);
+        await _elb.AddTagsAsync([http.Arn], new Dictionary<string, string> { [ClusterTags.Name] = "renamed" }, default);
+        ResetCalls();
+
+        var plan = await PlanAsync();
+        Assert.Equal(["~ listener[http] (drifted)", "- listener[port-8080] (tagged for the cluster but not in the definition)"],
+            plan.Changes.Select(c => c.ToString()));
+        await ApplyAsync();
+
+        Assert.Equal([$"AddTags {http.Arn}", $"DeleteListener {stray.Arn}"], _elb.Calls.Select(c => c.ToString()));
+        Assert.Equal("demo-listener-http", (await _elb.DescribeTagsAsync([http.Arn], default))[http.Arn][ClusterTags.Name]);
+    }
+
+    [Fact]
     public async Task DeregisteredManagerIsRegisteredAgain()
     {
         await IssuedCertificateAsync();
