@@ -111,6 +111,6 @@ public static class ErrorCodes
     // The state resources (KMS key, state bucket).
     public const string StateBucketNotEmpty = "FSW6030";
 
-    // FSW6031-FSW6034: the load balancer (ALB, target group, listeners, target registration).
+    // The load balancer (ALB, target group, listeners, target registration); its range ends at 6034.
     public const string LoadBalancerSpecInvalid = "FSW6031";
 }
