@@ -44,7 +44,8 @@ public sealed class Reconciler(IReadOnlyList<IResourceKind> kinds)
             {
                 ctx.Log($"{change.Symbol} {change.Address}: {change.Reason}");
                 await Applying(change, applied.Count, () => kind.ApplyAsync(change, ctx, ct));
-                applied.Add(change);
+                // A deferred change was not made: the result lists it in ctx.Deferred only.
+                if (!ctx.Deferred.Contains(change)) applied.Add(change);
             }
         }
         return new Plan(ctx.Cluster, applied);
