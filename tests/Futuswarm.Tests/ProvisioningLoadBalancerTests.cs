@@ -560,6 +560,38 @@ public class ProvisioningLoadBalancerTests
             """.ReplaceLineEndings("\n"), plan.ToText());
     }
 
+    [Fact]
+    public async Task TheFakeRefusesWhatElbV2Refuses()
+    {
+        var arn = await _acm.RequestCertificateAsync(AcmCertificateRequest.Wildcard("apps.example.com", "t", new Dictionary<string, string>()), default);
+        var none = new Dictionary<string, string>();
+        var lb = await _elb.CreateLoadBalancerAsync(new ElbLoadBalancerSpec("lb", ["subnet-a", "subnet-b"], ["sg-a"], none), default);
+        var group = await _elb.CreateTargetGroupAsync(new ElbTargetGroupSpec("tg", "HTTP", 80, "vpc-a", none), default);
+
+        async Task<string> Code(Func<Task> call) => (await Assert.ThrowsAsync<AwsApiException>(call)).AwsCode;
+        Assert.Equal("DuplicateLoadBalancerName", await Code(() => _elb.CreateLoadBalancerAsync(new ElbLoadBalancerSpec("lb", ["subnet-a", "subnet-b"], [], none), default)));
+        Assert.Equal("ValidationError", await Code(() => _elb.CreateLoadBalancerAsync(new ElbLoadBalancerSpec("one-zone", ["subnet-a"], [], none), default)));
+        Assert.Equal("DuplicateTargetGroupName", await Code(() => _elb.CreateTargetGroupAsync(new ElbTargetGroupSpec("tg", "HTTP", 80, "vpc-a", none), default)));
+        Assert.Equal("CertificateNotFound", await Code(() => _elb.CreateListenerAsync(ElbListenerSpec.HttpsForward(lb.Arn, arn, group.Arn, none), default)));
+        Assert.Equal("TargetGroupNotFound", await Code(() => _elb.RegisterTargetsAsync(group.Arn + "x", [new ElbTarget("i-1")], default)));
+        Assert.Equal("InvalidTarget", await Code(() => _elb.RegisterTargetsAsync(group.Arn, [new ElbTarget("not-an-instance")], default)));
+
+        _acm.Issue(arn);
+        await _elb.CreateListenerAsync(ElbListenerSpec.HttpsForward(lb.Arn, arn, group.Arn, none), default);
+        Assert.Equal("DuplicateListener", await Code(() => _elb.CreateListenerAsync(ElbListenerSpec.HttpsForward(lb.Arn, arn, group.Arn, none), default)));
+        Assert.Equal("ResourceInUse", await Code(() => _elb.DeleteTargetGroupAsync(group.Arn, default)));
+        Assert.Equal("ResourceInUseException", await Code(() => _acm.DeleteCertificateAsync(arn, default)));
+        Assert.Equal([group.Arn], (await _elb.DescribeTargetGroupsAsync([], lb.Arn, default)).Select(g => g.Arn));
+
+        // Deleting the load balancer deletes its listener, which frees the group and the certificate.
+        await _elb.DeleteLoadBalancerAsync(lb.Arn, default);
+        Assert.Empty(_elb.ListenerSummaries);
+        await _elb.DeleteTargetGroupAsync(group.Arn, default);
+        await _acm.DeleteCertificateAsync(arn, default);
+        Assert.Equal(["CreateLoadBalancer", "CreateTargetGroup", "CreateLoadBalancer", "CreateLoadBalancer", "CreateTargetGroup", "CreateListener",
+            "RegisterTargets", "RegisterTargets", "CreateListener", "CreateListener", "DeleteTargetGroup", "DeleteLoadBalancer", "DeleteTargetGroup"], _elb.CallNames);
+    }
+
     /// <summary>ACM answering one status for every certificate: states the fake does not reach by itself.</summary>
     private sealed class FakeAcmStatus(FakeAcmCloud inner, string status) : IAcmApi
     {

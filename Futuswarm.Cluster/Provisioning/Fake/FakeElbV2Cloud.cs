@@ -9,7 +9,7 @@ namespace Futuswarm.Cluster.Provisioning.Fake;
 /// code could go wrong: ARNs, tags given at creation and read back by DescribeTags, names unique per region
 /// (DuplicateLoadBalancerName, DuplicateTargetGroupName), one listener per port (DuplicateListener), a target group a
 /// listener forwards to cannot be deleted (ResourceInUse), deleting a load balancer deletes its listeners, an HTTPS
-/// listener needs a certificate ACM has issued, and a new load balancer is <c>provisioning</c> for one read before it is
+/// listener needs a certificate the given <see cref="FakeAcmCloud"/> has issued (any ARN without one), and a new load balancer is <c>provisioning</c> for one read before it is
 /// <c>active</c>. Refusals are the real client's <see cref="AwsApiException"/>. Counts every mutating call by name and
 /// can refuse the Nth one.
 /// </summary>
