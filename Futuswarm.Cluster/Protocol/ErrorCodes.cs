@@ -111,6 +111,9 @@ public static class ErrorCodes
     // The state resources (KMS key, state bucket).
     public const string StateBucketNotEmpty = "FSW6030";
 
+    // The load balancer (ALB, target group, listeners, target registration); its range ends at 6034.
+    public const string LoadBalancerSpecInvalid = "FSW6031";
+
     // FSW6040-FSW6044: the cluster's instances (Provisioning/Compute).
     public const string InstanceTypeUnsupported = "FSW6040";
     public const string ManagerChangeRefused = "FSW6041";

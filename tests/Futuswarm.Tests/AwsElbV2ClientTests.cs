@@ -235,4 +235,105 @@ public class AwsElbV2ClientTests
         Assert.Equal(LbArn, fake.Requests[1].Field("ResourceArns.member.1"));
         Assert.Equal(new Dictionary<string, string> { ["project"] = "lima", ["department"] = "digital-media" }, tags[LbArn]);
     }
+    [Fact]
+    public async Task SetSubnetsSendsTheSampleRequestAndReadsTheSubnetsInUse()
+    {
+        var (elb, fake) = Client();
+        fake.Ok(AwsTest.Sample("elbv2/SetSubnets.xml"));
+
+        var subnets = await elb.SetSubnetsAsync(LbArn, ["subnet-8360a9e7", "subnet-b7d581c0"], CancellationToken.None);
+
+        AssertForm(fake.Requests[0], ("Action", "SetSubnets"), ("Version", "2015-12-01"), ("LoadBalancerArn", LbArn),
+            ("Subnets.member.1", "subnet-8360a9e7"), ("Subnets.member.2", "subnet-b7d581c0"));
+        AwsTest.AssertSignedAsReceived(fake.Requests[0], "us-west-2", "elasticloadbalancing");
+        Assert.Equal(["subnet-8360a9e7", "subnet-b7d581c0"], subnets);
+    }
+
+    [Fact]
+    public async Task SetSecurityGroupsSendsTheSampleRequestAndReadsTheGroupsInUse()
+    {
+        var (elb, fake) = Client();
+        fake.Ok(AwsTest.Sample("elbv2/SetSecurityGroups.xml"))
+            .Answer(HttpStatusCode.BadRequest, Error("InvalidSecurityGroup", "The specified security group does not exist."));
+
+        var groups = await elb.SetSecurityGroupsAsync(LbArn, ["sg-5943793c"], CancellationToken.None);
+        var e = await Assert.ThrowsAsync<AwsApiException>(() => elb.SetSecurityGroupsAsync(LbArn, ["sg-gone"], CancellationToken.None));
+
+        AssertForm(fake.Requests[0], ("Action", "SetSecurityGroups"), ("Version", "2015-12-01"), ("LoadBalancerArn", LbArn),
+            ("SecurityGroups.member.1", "sg-5943793c"));
+        Assert.Equal(["sg-5943793c"], groups);
+        Assert.Equal(("InvalidSecurityGroup", ErrorCodes.AwsApiRefused), (e.AwsCode, e.Code));
+    }
+
+    [Fact]
+    public async Task ModifyTargetGroupSendsOnlyTheGivenHealthCheckFieldsAndReadsTheGroup()
+    {
+        var (elb, fake) = Client();
+        const string httpsTargets = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-https-targets/2453ed029918f21f";
+        fake.Ok(AwsTest.Sample("elbv2/ModifyTargetGroup.xml")).Ok(AwsTest.Sample("elbv2/ModifyTargetGroup.xml"));
+
+        var group = await elb.ModifyTargetGroupAsync(httpsTargets, new ElbHealthCheck(Protocol: "HTTPS", Port: "443"), CancellationToken.None);
+        await elb.ModifyTargetGroupAsync(httpsTargets, new ElbHealthCheck("HTTP", "/", "traffic-port", "200-499"), CancellationToken.None);
+
+        // The reference's sample request, field for field.
+        AssertForm(fake.Requests[0], ("Action", "ModifyTargetGroup"), ("Version", "2015-12-01"), ("TargetGroupArn", httpsTargets),
+            ("HealthCheckProtocol", "HTTPS"), ("HealthCheckPort", "443"));
+        AssertForm(fake.Requests[1], ("Action", "ModifyTargetGroup"), ("Version", "2015-12-01"), ("TargetGroupArn", httpsTargets),
+            ("HealthCheckProtocol", "HTTP"), ("HealthCheckPort", "traffic-port"), ("HealthCheckPath", "/"), ("Matcher.HttpCode", "200-499"));
+        Assert.Equal(httpsTargets, group.Arn);
+        Assert.Equal(("HTTPS", "443", "200", null), (group.HealthCheckProtocol, group.HealthCheckPort, group.Matcher, group.HealthCheckPath));
+        Assert.Equal([LbArn], group.LoadBalancerArns);
+    }
+
+    [Fact]
+    public async Task ModifyListenerChangesTheDefaultActionAsTheSampleDoes()
+    {
+        var (elb, fake) = Client();
+        const string listenerArn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener/app/my-load-balancer/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        const string newTargets = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-new-targets/2453ed029918f21f";
+        fake.Ok(AwsTest.Sample("elbv2/ModifyListener.xml")).Ok(AwsTest.Sample("elbv2/ModifyListener.xml"));
+
+        var listener = await elb.ModifyListenerAsync(new ElbListenerChange(listenerArn, DefaultAction: ElbAction.Forward(newTargets)), CancellationToken.None);
+        await elb.ModifyListenerAsync(new ElbListenerChange(listenerArn, "HTTP", 80, ElbAction.RedirectToHttps()), CancellationToken.None);
+
+        AssertForm(fake.Requests[0], ("Action", "ModifyListener"), ("Version", "2015-12-01"), ("ListenerArn", listenerArn),
+            ("DefaultActions.member.1.Type", "forward"), ("DefaultActions.member.1.TargetGroupArn", newTargets));
+        AssertForm(fake.Requests[1], ("Action", "ModifyListener"), ("Version", "2015-12-01"), ("ListenerArn", listenerArn), ("Protocol", "HTTP"), ("Port", "80"),
+            ("DefaultActions.member.1.Type", "redirect"), ("DefaultActions.member.1.RedirectConfig.Protocol", "HTTPS"),
+            ("DefaultActions.member.1.RedirectConfig.Port", "443"), ("DefaultActions.member.1.RedirectConfig.StatusCode", "HTTP_301"));
+        Assert.Equal((listenerArn, LbArn, "HTTP", 80), (listener.Arn, listener.LoadBalancerArn, listener.Protocol, listener.Port));
+        Assert.Equal(ElbAction.Forward(newTargets), Assert.Single(listener.DefaultActions));
+        Assert.Empty(listener.CertificateArns);
+    }
+
+    [Fact]
+    public async Task ModifyListenerChangesTheCertificateOrThePolicyAlone()
+    {
+        var (elb, fake) = Client();
+        const string listenerArn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener/app/my-load-balancer/50dc6c495c0c9188/0467ef3c8400ae65";
+        const string newCert = "arn:aws:iam::123456789012:server-certificate/my-new-server-cert";
+        fake.Ok(AwsTest.Sample("elbv2/ModifyListener-certificate.xml")).Ok(AwsTest.Sample("elbv2/ModifyListener-certificate.xml"));
+
+        var listener = await elb.ModifyListenerAsync(new ElbListenerChange(listenerArn, CertificateArn: newCert), CancellationToken.None);
+        await elb.ModifyListenerAsync(new ElbListenerChange(listenerArn, SslPolicy: "ELBSecurityPolicy-2016-08"), CancellationToken.None);
+
+        // Examples 2 and 3 of the reference, field for field.
+        AssertForm(fake.Requests[0], ("Action", "ModifyListener"), ("Version", "2015-12-01"), ("ListenerArn", listenerArn),
+            ("Certificates.member.1.CertificateArn", newCert));
+        AssertForm(fake.Requests[1], ("Action", "ModifyListener"), ("Version", "2015-12-01"), ("ListenerArn", listenerArn),
+            ("SslPolicy", "ELBSecurityPolicy-2016-08"));
+        Assert.Equal([newCert], listener.CertificateArns);
+        Assert.Equal(("HTTPS", 443, "ELBSecurityPolicy-2016-08"), (listener.Protocol, listener.Port, listener.SslPolicy));
+        Assert.Equal(ElbAction.Forward(TgArn), Assert.Single(listener.DefaultActions));
+    }
+
+    [Fact]
+    public async Task ModifyListenerToHttpsWithoutACertificateIsRefusedBeforeAnyCall()
+    {
+        var (elb, fake) = Client();
+        var e = await Assert.ThrowsAsync<FswException>(() =>
+            elb.ModifyListenerAsync(new ElbListenerChange("arn:listener", "HTTPS", 443, ElbAction.Forward(TgArn)), CancellationToken.None));
+        Assert.Equal(ErrorCodes.AwsRequestInvalid, e.Code);
+        Assert.Empty(fake.Requests);
+    }
 }

@@ -37,6 +37,15 @@ public sealed class ElbV2Client(AwsHttpTransport transport, AwsEndpoint endpoint
     public Task DeleteLoadBalancerAsync(string loadBalancerArn, CancellationToken ct) =>
         _query.CallAsync(Form("DeleteLoadBalancer").Add("LoadBalancerArn", loadBalancerArn), ct);
 
+    public Task<IReadOnlyList<string>> SetSubnetsAsync(string loadBalancerArn, IReadOnlyList<string> subnetIds, CancellationToken ct) =>
+        _query.CallAsync<IReadOnlyList<string>>(Form("SetSubnets").Add("LoadBalancerArn", loadBalancerArn).AddList("Subnets.member", subnetIds),
+            r => r.Items("AvailabilityZones").Select(z => z.Text("SubnetId") ?? "").Where(s => s.Length > 0).ToList(), ct);
+
+    public Task<IReadOnlyList<string>> SetSecurityGroupsAsync(string loadBalancerArn, IReadOnlyList<string> securityGroupIds, CancellationToken ct) =>
+        _query.CallAsync<IReadOnlyList<string>>(
+            Form("SetSecurityGroups").Add("LoadBalancerArn", loadBalancerArn).AddList("SecurityGroups.member", securityGroupIds),
+            r => r.Values("SecurityGroupIds"), ct);
+
     public async Task<IReadOnlyList<ElbTargetGroup>> DescribeTargetGroupsAsync(IReadOnlyList<string> names, string? loadBalancerArn, CancellationToken ct)
     {
         try
@@ -66,6 +75,15 @@ public sealed class ElbV2Client(AwsHttpTransport transport, AwsEndpoint endpoint
 
     public Task DeleteTargetGroupAsync(string targetGroupArn, CancellationToken ct) =>
         _query.CallAsync(Form("DeleteTargetGroup").Add("TargetGroupArn", targetGroupArn), ct);
+
+    public Task<ElbTargetGroup> ModifyTargetGroupAsync(string targetGroupArn, ElbHealthCheck healthCheck, CancellationToken ct) =>
+        _query.CallAsync(Form("ModifyTargetGroup")
+                .Add("TargetGroupArn", targetGroupArn)
+                .Add("HealthCheckProtocol", healthCheck.Protocol)
+                .Add("HealthCheckPort", healthCheck.Port)
+                .Add("HealthCheckPath", healthCheck.Path)
+                .Add("Matcher.HttpCode", healthCheck.Matcher),
+            r => ReadTargetGroup(One(r, "TargetGroups")), ct);
 
     public Task RegisterTargetsAsync(string targetGroupArn, IReadOnlyList<ElbTarget> targets, CancellationToken ct) =>
         targets.Count == 0 ? Task.CompletedTask : _query.CallAsync(Targets(Form("RegisterTargets"), targetGroupArn, targets), ct);
@@ -107,14 +125,35 @@ public sealed class ElbV2Client(AwsHttpTransport transport, AwsEndpoint endpoint
             .Add("Port", spec.Port)
             .Add("SslPolicy", spec.SslPolicy)
             .Add("Certificates.member.1.CertificateArn", spec.CertificateArn);
-        const string action = "DefaultActions.member.1";
-        form.Add($"{action}.Type", spec.DefaultAction.Type).Add($"{action}.TargetGroupArn", spec.DefaultAction.TargetGroupArn);
-        if (spec.DefaultAction.Redirect is { } redirect)
-            form.Add($"{action}.RedirectConfig.Protocol", redirect.Protocol)
-                .Add($"{action}.RedirectConfig.Port", redirect.Port)
-                .Add($"{action}.RedirectConfig.StatusCode", redirect.StatusCode);
-        form.AddTags("Tags.member", spec.Tags);
+        AddAction(form, spec.DefaultAction).AddTags("Tags.member", spec.Tags);
         return _query.CallAsync(form, r => ReadListener(One(r, "Listeners")), ct);
+    }
+
+    public Task<ElbListener> ModifyListenerAsync(ElbListenerChange change, CancellationToken ct)
+    {
+        if (change.Protocol is "HTTPS" or "TLS" && string.IsNullOrEmpty(change.CertificateArn))
+            throw new FswException(ErrorCodes.AwsRequestInvalid,
+                $"ELBv2 ModifyListener: changing listener {change.ListenerArn} to {change.Protocol} needs a certificate ARN (the cluster's ACM certificate).");
+        var form = Form("ModifyListener")
+            .Add("ListenerArn", change.ListenerArn)
+            .Add("Protocol", change.Protocol)
+            .Add("Port", change.Port)
+            .Add("SslPolicy", change.SslPolicy)
+            .Add("Certificates.member.1.CertificateArn", change.CertificateArn);
+        if (change.DefaultAction is { } action) AddAction(form, action);
+        return _query.CallAsync(form, r => ReadListener(One(r, "Listeners")), ct);
+    }
+
+    /// <summary>The one default action, as CreateListener and ModifyListener both take it.</summary>
+    private static AwsQueryForm AddAction(AwsQueryForm form, ElbAction action)
+    {
+        const string member = "DefaultActions.member.1";
+        form.Add($"{member}.Type", action.Type).Add($"{member}.TargetGroupArn", action.TargetGroupArn);
+        if (action.Redirect is { } redirect)
+            form.Add($"{member}.RedirectConfig.Protocol", redirect.Protocol)
+                .Add($"{member}.RedirectConfig.Port", redirect.Port)
+                .Add($"{member}.RedirectConfig.StatusCode", redirect.StatusCode);
+        return form;
     }
 
     public Task DeleteListenerAsync(string listenerArn, CancellationToken ct) =>

@@ -11,11 +11,17 @@ public interface IElbV2Api
     Task<IReadOnlyList<ElbLoadBalancer>> DescribeLoadBalancersAsync(IReadOnlyList<string> names, CancellationToken ct);
     Task<ElbLoadBalancer> CreateLoadBalancerAsync(ElbLoadBalancerSpec spec, CancellationToken ct);
     Task DeleteLoadBalancerAsync(string loadBalancerArn, CancellationToken ct);
+    /// <summary>Replaces the load balancer's subnets (an ALB keeps at least two zones); answers the subnet ids in use.</summary>
+    Task<IReadOnlyList<string>> SetSubnetsAsync(string loadBalancerArn, IReadOnlyList<string> subnetIds, CancellationToken ct);
+    /// <summary>Replaces the load balancer's security groups; answers the group ids in use.</summary>
+    Task<IReadOnlyList<string>> SetSecurityGroupsAsync(string loadBalancerArn, IReadOnlyList<string> securityGroupIds, CancellationToken ct);
 
     /// <summary>By names, or all of one load balancer's when <paramref name="loadBalancerArn"/> is given instead.</summary>
     Task<IReadOnlyList<ElbTargetGroup>> DescribeTargetGroupsAsync(IReadOnlyList<string> names, string? loadBalancerArn, CancellationToken ct);
     Task<ElbTargetGroup> CreateTargetGroupAsync(ElbTargetGroupSpec spec, CancellationToken ct);
     Task DeleteTargetGroupAsync(string targetGroupArn, CancellationToken ct);
+    /// <summary>Changes the health check's given fields (null ones stay as they are).</summary>
+    Task<ElbTargetGroup> ModifyTargetGroupAsync(string targetGroupArn, ElbHealthCheck healthCheck, CancellationToken ct);
 
     Task RegisterTargetsAsync(string targetGroupArn, IReadOnlyList<ElbTarget> targets, CancellationToken ct);
     Task DeregisterTargetsAsync(string targetGroupArn, IReadOnlyList<ElbTarget> targets, CancellationToken ct);
@@ -24,6 +30,8 @@ public interface IElbV2Api
     Task<IReadOnlyList<ElbListener>> DescribeListenersAsync(string loadBalancerArn, CancellationToken ct);
     Task<ElbListener> CreateListenerAsync(ElbListenerSpec spec, CancellationToken ct);
     Task DeleteListenerAsync(string listenerArn, CancellationToken ct);
+    /// <summary>Replaces the listener's given properties (null ones stay as they are).</summary>
+    Task<ElbListener> ModifyListenerAsync(ElbListenerChange change, CancellationToken ct);
 
     Task AddTagsAsync(IReadOnlyList<string> resourceArns, IReadOnlyDictionary<string, string> tags, CancellationToken ct);
     /// <summary>Tags per resource ARN (at most 20 ARNs a call, as AWS allows).</summary>
@@ -78,6 +86,11 @@ public sealed record ElbTargetGroup(
     string? Matcher,
     IReadOnlyList<string> LoadBalancerArns);
 
+/// <summary>A target group's health check; a null field is left as it is by ModifyTargetGroup.</summary>
+/// <param name="Port">"traffic-port" (the targets' port) or a port number.</param>
+/// <param name="Matcher">HTTP codes counted healthy, e.g. "200" or "200-499".</param>
+public sealed record ElbHealthCheck(string? Protocol = null, string? Path = null, string? Port = null, string? Matcher = null);
+
 /// <param name="Port">Null: the target group's port.</param>
 public sealed record ElbTarget(string Id, int? Port = null);
 
@@ -116,6 +129,15 @@ public sealed record ElbListenerSpec(
     /// <summary>TLS 1.3 and 1.2 only (an ELB predefined policy).</summary>
     public const string DefaultSslPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 }
+
+/// <summary>What ModifyListener replaces; a null property stays as it is (ELBv2 keeps what a request leaves out).</summary>
+public sealed record ElbListenerChange(
+    string ListenerArn,
+    string? Protocol = null,
+    int? Port = null,
+    ElbAction? DefaultAction = null,
+    string? CertificateArn = null,
+    string? SslPolicy = null);
 
 public sealed record ElbListener(
     string Arn,

@@ -9,6 +9,7 @@ public sealed class ProvisionContext(string cluster, WaitOptions? waits = null, 
 {
     private readonly Dictionary<ResourceAddress, string> _ids = [];
     private readonly Dictionary<string, ResourceAddress> _addresses = new(StringComparer.Ordinal);
+    private readonly List<Change> _deferred = [];
 
     public string Cluster { get; } = cluster;
     public WaitOptions Waits { get; } = waits ?? WaitOptions.Default;
@@ -37,12 +38,6 @@ public sealed class ProvisionContext(string cluster, WaitOptions? waits = null, 
         Journal.Record(address, ChangeAction.Create, id, detail);
     }
 
-    /// <summary>Takes every id another context of the same cluster observed (a converged dry run's).</summary>
-    public void Adopt(ProvisionContext other)
-    {
-        foreach (var (address, id) in other._ids) Known(address, id);
-    }
-
     public void Forget(ResourceAddress address)
     {
         if (_ids.Remove(address, out var id)) _addresses.Remove(id);
@@ -59,4 +54,33 @@ public sealed class ProvisionContext(string cluster, WaitOptions? waits = null, 
     /// <summary>The id, failing clearly when apply order is broken (a parent applied after its child).</summary>
     public string RequireId(ResourceAddress address) =>
         IdOf(address) ?? throw new InvalidOperationException($"{address} has no id yet: it must be applied before the resources that use it");
+
+    /// <summary>
+    /// A context for a dry run within this one: the ids known so far (an earlier layer's subnets, the instances) and
+    /// nothing else, so a layer's preview sees what its real plan will see instead of every other layer as missing.
+    /// </summary>
+    public ProvisionContext ForPreview()
+    {
+        var preview = new ProvisionContext(Cluster, Waits);
+        foreach (var (address, id) in _ids) preview.Known(address, id);
+        return preview;
+    }
+
+    /// <summary>Takes the ids a preview observed, when the preview is all a run does (a converged layer makes no second plan).</summary>
+    public void LearnFrom(ProvisionContext preview)
+    {
+        foreach (var (address, id) in preview._ids) Known(address, id);
+    }
+
+    /// <summary>
+    /// Changes a kind planned but cannot make yet (the HTTPS listener waits for its certificate's DNS validation):
+    /// apply skips them without failing the run, the caller reports them, and a later run makes them.
+    /// </summary>
+    public IReadOnlyList<Change> Deferred => _deferred;
+
+    public void Defer(Change change)
+    {
+        _deferred.Add(change);
+        Log($"{change.Address}: not made in this run: {change.Reason}");
+    }
 }

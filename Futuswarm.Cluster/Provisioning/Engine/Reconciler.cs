@@ -23,15 +23,15 @@ public sealed class Reconciler(IReadOnlyList<IResourceKind> kinds)
     /// <summary>Applies what the cloud lacks; returns the changes made (empty on a converged cloud).</summary>
     public async Task<Plan> ApplyAsync(ProvisionContext ctx, CancellationToken ct)
     {
-        // A dry run first, in its own context, so a refused replace stops the run before its first call.
-        var previewContext = new ProvisionContext(ctx.Cluster, ctx.Waits);
+        // A dry run first, in its own context (with the ids earlier layers found), so a refused change stops the run before its first call.
+        var previewContext = ctx.ForPreview();
         var preview = await PlanAsync(previewContext, ct);
         foreach (var change in preview.Changes)
             if (Kinds.First(k => k.Kind == change.Address.Kind).Refusal(change) is { } refused) throw refused;
         if (preview.IsEmpty)
         {
-            // Converged: the ids observed are the run's, for the layers and steps that follow.
-            ctx.Adopt(previewContext);
+            // The next layer in this context needs this one's ids (subnets, groups) even when nothing changed here.
+            ctx.LearnFrom(previewContext);
             ctx.Log(preview.Summary);
             return preview;
         }
@@ -46,7 +46,8 @@ public sealed class Reconciler(IReadOnlyList<IResourceKind> kinds)
                 if (kind.Refusal(change) is { } refused) throw refused;
                 ctx.Log($"{change.Symbol} {change.Address}: {change.Reason}");
                 await Applying(change, applied.Count, () => kind.ApplyAsync(change, ctx, ct));
-                applied.Add(change);
+                // A deferred change was not made: the result lists it in ctx.Deferred only.
+                if (!ctx.Deferred.Contains(change)) applied.Add(change);
             }
         }
         return new Plan(ctx.Cluster, applied);

@@ -33,6 +33,9 @@ public sealed class FakeAcmCloud(string region = "eu-north-1", string accountId 
     /// <summary>A load balancer starts using the certificate.</summary>
     public void Use(string arn, string loadBalancerArn) => _certs.Single(c => c.Arn == arn).InUseBy.Add(loadBalancerArn);
 
+    /// <summary>A load balancer stops using the certificate (its listener deleted or changed).</summary>
+    public void Release(string arn, string loadBalancerArn) => _certs.FirstOrDefault(c => c.Arn == arn)?.InUseBy.Remove(loadBalancerArn);
+
     /// <summary>The operator's records resolved: ACM issues the certificate.</summary>
     public void Issue(string arn) => _certs.Single(c => c.Arn == arn).Status = "ISSUED";
 
