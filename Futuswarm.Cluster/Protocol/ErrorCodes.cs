@@ -110,4 +110,11 @@ public static class ErrorCodes
 
     // The state resources (KMS key, state bucket).
     public const string StateBucketNotEmpty = "FSW6030";
+
+    // The database layer (RDS PostgreSQL, its subnet group, the service master on it).
+    public const string DatabaseStorageShrinkRefused = "FSW6035";
+    public const string DatabaseEngineDowngradeRefused = "FSW6036";
+    public const string DatabaseMajorUpgradeNotAllowed = "FSW6037";
+    public const string DatabaseFixedSettingChanged = "FSW6038";
+    public const string DatabaseMasterSetupFailed = "FSW6039";
 }
