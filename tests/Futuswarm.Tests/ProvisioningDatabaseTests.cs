@@ -478,6 +478,55 @@ public class ProvisioningDatabaseTests
     }
 
     [Fact]
+    public async Task TheExampleDefinitionsMajorOnlyVersionConvergesOnTheMinorRdsPicked()
+    {
+        var d = Futuswarm.Cluster.Provisioning.Definition.ClusterDefinitionLoader.Load(Path.Combine(RepoRoot.Path, "docs", "examples", "cluster.json"));
+        var fromDefinition = DatabaseSpec.Of(d, Futuswarm.Cluster.Provisioning.ClusterPlanner.NetworkOf(d));
+        Assert.Equal(("16", "db.t4g.small", 50, 14, true), (fromDefinition.EngineVersion, fromDefinition.InstanceClass,
+            fromDefinition.AllocatedStorageGb, fromDefinition.BackupRetentionDays, fromDefinition.MultiAz));
+        Assert.Equal(d.AvailabilityZones, fromDefinition.Zones.Count);
+
+        using var w = new World();
+        var spec = Spec(s => s with { EngineVersion = "16" });
+        await w.ApplyAsync(spec);
+        Assert.Equal("16.4", (await w.InstanceAsync()).EngineVersion);
+        w.ResetCalls();
+        Assert.True((await w.ApplyAsync(spec)).IsEmpty);
+        Assert.Empty(w.AllCalls);
+        Assert.Equal(ErrorCodes.DatabaseEngineDowngradeRefused, (await Assert.ThrowsAsync<FswException>(() => w.PlanAsync(Spec(s => s with { EngineVersion = "15" })))).Code);
+    }
+
+    [Fact]
+    public async Task WhatRdsCannotChangeInPlaceIsRefusedWithNothingChanged()
+    {
+        using var w = new World();
+        await w.ApplyAsync();
+        w.Rds.Edit(Id, s => s with { StorageEncrypted = false, KmsKeyId = null, MasterUsername = "root_by_hand" });
+        w.ResetCalls();
+
+        var e = await Assert.ThrowsAsync<FswException>(() => w.ApplyAsync(Spec(s => s with { BackupRetentionDays = 3 })));
+
+        Assert.Equal(ErrorCodes.DatabaseFixedSettingChanged, e.Code);
+        Assert.Contains("storage not encrypted; admin user root_by_hand (wanted futuswarm_admin)", e.Message);
+        Assert.Empty(w.AllCalls);
+    }
+
+    [Fact]
+    public async Task ASubnetGroupUnderALiveInstanceIsNotRetriedWhenRdsRefusesToDeleteIt()
+    {
+        using var w = new World();
+        await w.ApplyAsync();
+        w.ResetCalls();
+        var groupOnly = new Reconciler([new DatabaseSubnetGroupKind(w.Rds, Spec())]);
+
+        var e = await Assert.ThrowsAsync<FswException>(() => groupOnly.DestroyAsync(w.Ctx(), CancellationToken.None));
+
+        Assert.Equal(ErrorCodes.CloudCallFailed, e.Code);
+        Assert.Contains("InvalidDBSubnetGroupStateFault", e.Message);
+        Assert.Equal(["DeleteDBSubnetGroup"], w.Rds.CallNames); // once: the instance still lives
+    }
+
+    [Fact]
     public void TheAdminsStoreKeyMeetsNoServiceAndTheSpecIsChecked()
     {
         Assert.NotNull(Validation.CheckServiceName("futuswarm-admin"));

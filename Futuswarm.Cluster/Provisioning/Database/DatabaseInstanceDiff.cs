@@ -62,8 +62,9 @@ public static class DatabaseInstanceDiff
         if (backup != spec.BackupRetentionDays.ToString()) fields.Add(new FieldChange(Backup, backup, spec.BackupRetentionDays.ToString()));
 
         var version = Effective(db, "EngineVersion", db.EngineVersion);
-        if (VersionChange(db.Identifier, version, spec) is { } major) reason = major;
-        if (version != spec.EngineVersion) fields.Add(new FieldChange(VersionField, version, spec.EngineVersion));
+        var (versionChanges, why) = VersionChange(db.Identifier, version, spec);
+        if (versionChanges) fields.Add(new FieldChange(VersionField, version, spec.EngineVersion));
+        if (why is not null) reason = why;
 
         var sg = ctx.IdOrPlaceholder(SecurityRules.Database);
         if (db.VpcSecurityGroupIds.Count != 1 || db.VpcSecurityGroupIds[0] != sg)
@@ -91,20 +92,25 @@ public static class DatabaseInstanceDiff
     public static bool Usable(DatabaseAdminSecret? secret, DatabaseSpec spec) =>
         secret is not null && secret.Identifier == spec.Identifier && secret.User == spec.AdminUser;
 
-    /// <summary>Null for no version change or a minor upgrade; the plan's reason for an allowed major upgrade; else refused.</summary>
-    private static string? VersionChange(string identifier, string? observed, DatabaseSpec spec)
+    /// <summary>
+    /// Whether the version changes (a definition's "16" is met by RDS's 16.4), and the plan's reason for an allowed major
+    /// upgrade; a downgrade or an unrequested major upgrade is refused.
+    /// </summary>
+    private static (bool Change, string? Reason) VersionChange(string identifier, string? observed, DatabaseSpec spec)
     {
-        if (!PostgresVersion.TryParse(observed, out var have) || !PostgresVersion.TryParse(spec.EngineVersion, out var want)) return null;
-        if (want.CompareTo(have) < 0)
+        if (!PostgresVersion.TryParse(spec.EngineVersion, out var want)) return (false, null);
+        if (!PostgresVersion.TryParse(observed, out var have)) return (observed != spec.EngineVersion, null);
+        if (want.IsMetBy(have)) return (false, null);
+        if (want.CompareTo(want.AsPreciseAs(have)) < 0)
             throw new FswException(ErrorCodes.DatabaseEngineDowngradeRefused,
                 $"The database {identifier} runs PostgreSQL {have}; the definition asks for {want}, and RDS cannot downgrade "
                 + $"(its automatic minor upgrades may have moved it forward). Set the engine version to {have} or later. Nothing was changed.");
-        if (want.Major == have.Major) return null;
+        if (want.Major == have.Major) return (true, null);
         if (!spec.AllowMajorVersionUpgrade)
             throw new FswException(ErrorCodes.DatabaseMajorUpgradeNotAllowed,
                 $"The database {identifier} runs PostgreSQL {have}; the definition asks for {want}, a major upgrade (an outage; extensions and "
                 + "services may not follow). Test it on a snapshot copy, then allow the major upgrade explicitly. Nothing was changed.");
-        return $"major version upgrade {have.Major} -> {want.Major} (explicitly allowed): in the maintenance window, with an outage";
+        return (true, $"major version upgrade {have.Major} -> {want.Major} (explicitly allowed): in the maintenance window, with an outage");
     }
 
     /// <summary>What RDS cannot change in place: refused, because the only way is a new instance and a data move.</summary>

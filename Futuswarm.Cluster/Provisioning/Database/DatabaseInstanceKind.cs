@@ -111,10 +111,12 @@ public sealed class DatabaseInstanceKind(IRdsApi rds, DatabaseSpec spec, IDataba
     public override async Task<IReadOnlyList<Change>> PlanDestroyAsync(ProvisionContext ctx, CancellationToken ct)
     {
         var changes = await base.PlanDestroyAsync(ctx, ct);
+        if (changes.Count == 0) return changes;
+        var protectedNow = (await Describe(ct))?.DeletionProtection == true;
         return changes.Select(c => c with
         {
             Reason = "destroy; the final snapshot is kept",
-            Fields = [.. c.Fields, new FieldChange(DeletionProtection, "true", "false"),
+            Fields = [.. c.Fields, .. protectedNow ? [new FieldChange(DeletionProtection, "true", "false")] : Array.Empty<FieldChange>(),
                 FieldChange.Set("final_snapshot", $"{c.Fields[0].From}-final-<yyyyMMddHHmmss>")],
         }).ToList();
     }

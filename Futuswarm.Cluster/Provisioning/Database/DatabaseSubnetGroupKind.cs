@@ -63,10 +63,15 @@ public sealed class DatabaseSubnetGroupKind(IRdsApi rds, DatabaseSpec spec) : Re
     protected override Task UpdateAsync(Change change, RdsSubnetGroup observed, ProvisionContext ctx, CancellationToken ct) =>
         RdsCalls.Run("ModifyDBSubnetGroup", () => rds.ModifyDbSubnetGroupAsync(observed.Name, null, SubnetIds(ctx), ct));
 
-    protected override Task DeleteAsync(RdsSubnetGroup observed, ProvisionContext ctx, CancellationToken ct) =>
-        // An instance just deleted may still hold the group for a moment.
-        RdsCalls.RunWhile("DeleteDBSubnetGroup", async () => { await rds.DeleteDbSubnetGroupAsync(observed.Name, ct); return true; },
-            ctx.Waits, ct, "InvalidDBSubnetGroupStateFault");
+    protected override async Task DeleteAsync(RdsSubnetGroup observed, ProvisionContext ctx, CancellationToken ct)
+    {
+        // An instance just deleted may hold the group for a moment: retried then, but not while a live instance uses it
+        // (a replace under the instance), which RDS refuses for as long as the instance lives.
+        var instance = (await RdsCalls.Run("DescribeDBInstances", () => rds.DescribeDbInstancesAsync(spec.Identifier, ct))).SingleOrDefault();
+        string[] retried = instance is null || instance.Status == "deleting" ? ["InvalidDBSubnetGroupStateFault"] : [];
+        await RdsCalls.RunWhile("DeleteDBSubnetGroup", async () => { await rds.DeleteDbSubnetGroupAsync(observed.Name, ct); return true; },
+            ctx.Waits, ct, retried);
+    }
 
     private List<string> SubnetIds(ProvisionContext ctx) => Subnets.Select(ctx.RequireId).ToList();
 

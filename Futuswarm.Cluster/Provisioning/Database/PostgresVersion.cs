@@ -24,6 +24,15 @@ public sealed record PostgresVersion(IReadOnlyList<int> Parts) : IComparable<Pos
         return true;
     }
 
+    /// <summary>
+    /// True when this version, as far as it goes, is <paramref name="other"/>: "16" is met by 16.4 (RDS picks the minor
+    /// when only the major is given, and reports the one it picked).
+    /// </summary>
+    public bool IsMetBy(PostgresVersion other) => Parts.Count <= other.Parts.Count && Parts.SequenceEqual(other.Parts.Take(Parts.Count));
+
+    /// <summary><paramref name="other"/> cut to as many parts as this version has.</summary>
+    public PostgresVersion AsPreciseAs(PostgresVersion other) => new(other.Parts.Take(Parts.Count).ToList());
+
     public int CompareTo(PostgresVersion? other)
     {
         if (other is null) return 1;

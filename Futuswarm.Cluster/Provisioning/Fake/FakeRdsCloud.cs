@@ -42,6 +42,9 @@ public sealed class FakeRdsCloud(string region = "eu-north-1", string accountId 
     /// <summary>Reads an instance stays <c>creating</c> (and <c>deleting</c>) before it moves on.</summary>
     public int ReadsToSettle { get; set; } = 2;
 
+    /// <summary>The minor version RDS picks when CreateDBInstance names only a major.</summary>
+    public int DefaultMinor { get; set; } = 4;
+
     /// <summary>The VPC every subnet group reports.</summary>
     public string? VpcId { get; set; }
 
@@ -84,6 +87,8 @@ public sealed class FakeRdsCloud(string region = "eu-north-1", string accountId 
         if (_instances.ContainsKey(spec.Identifier)) throw Refused("CreateDBInstance", "DBInstanceAlreadyExists", "DB instance already exists", HttpStatusCode.BadRequest);
         if (!_groups.ContainsKey(spec.SubnetGroupName))
             throw Refused("CreateDBInstance", "DBSubnetGroupNotFoundFault", $"DB subnet group {spec.SubnetGroupName} does not exist.", HttpStatusCode.NotFound);
+        // Given only a major version, RDS picks that major's default minor and reports it.
+        if (!spec.EngineVersion.Contains('.')) spec = spec with { EngineVersion = $"{spec.EngineVersion}.{DefaultMinor}" };
         var i = new Instance { Id = spec.Identifier.ToLowerInvariant(), Spec = spec, Password = spec.MasterUserPassword.Value, ReadsLeft = ReadsToSettle };
         foreach (var (k, v) in spec.Tags) i.Tags[k] = v;
         i.Pending["MasterUserPassword"] = "****";
