@@ -57,6 +57,7 @@ public class ProvisioningDatabaseTests
     {
         private readonly TempDirectory _dir = new();
         private readonly LocalKeyProvider _keys;
+        public LocalKeyProvider Keys => _keys;
         public FakeStateCloud State { get; } = new();
         public FakeEc2Cloud Ec2 { get; } = new();
         public FakeRdsCloud Rds { get; } = new();
@@ -524,6 +525,24 @@ public class ProvisioningDatabaseTests
         Assert.Equal(ErrorCodes.CloudCallFailed, e.Code);
         Assert.Contains("InvalidDBSubnetGroupStateFault", e.Message);
         Assert.Equal(["DeleteDBSubnetGroup"], w.Rds.CallNames); // once: the instance still lives
+    }
+
+    [Fact]
+    public async Task TheAdminsLoginIsSealedAtItsOwnKeyAndOpensOnlyUnderItsOwnContext()
+    {
+        using var w = new World();
+        await w.ApplyAsync();
+        var password = (await w.Sealed.LoadAsync(default))!.Password;
+
+        var raw = await w.Store.ReadAsync(StoreDatabaseAdminSecrets.Key, default);
+
+        Assert.NotNull(raw);
+        Assert.DoesNotContain(password, System.Text.Encoding.UTF8.GetString(raw!));
+        Assert.Equal(["databases/futuswarm-admin.json"], await w.Store.ListAsync("databases/", default));
+        // Copied to where a service's credentials would be, it does not open: the context binds it to its place.
+        await w.Store.WriteAsync(DatabaseCredentialsRepository.KeyOf("shop"), raw!, default);
+        var repo = new DatabaseCredentialsRepository(w.Store, new EnvelopeCipher(w.Keys), "demo");
+        await Assert.ThrowsAnyAsync<Exception>(() => repo.LoadAsync("shop", default));
     }
 
     [Fact]
