@@ -44,7 +44,11 @@ public static class DatabaseMasterSetup
         }
         else if (flags != MasterRoleSql.WantedFlags)
         {
-            await Execute(c, MasterRoleSql.Repair(master), $"repairing role {master}", ct);
+            var values = flags.Split(',');
+            var stuck = MasterRoleSql.SuperuserOnly.Where(a => values.ElementAtOrDefault(a.Key) != "f").Select(a => a.Value).ToList();
+            if (stuck.Count > 0)
+                throw Failed($"role {master} has {string.Join(", ", stuck)}, which only a superuser can take away (on RDS, AWS support); nothing was changed");
+            await Execute(c, MasterRoleSql.RepairAsAdmin(master), $"repairing role {master}", ct);
             repaired = true;
             log($"database: role {master} had other attributes ({flags}); set to {MasterRoleSql.Attributes}");
         }

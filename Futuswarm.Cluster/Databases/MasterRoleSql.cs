@@ -20,7 +20,17 @@ public static class MasterRoleSql
     public static string Create(string role, string verifier) =>
         $"CREATE ROLE {PgQuote.Identifier(role)} WITH {Attributes} PASSWORD {PgQuote.Literal(verifier)}";
 
+    /// <summary>The repair as a superuser (LocalCluster): every attribute.</summary>
     public static string Repair(string role) => $"ALTER ROLE {PgQuote.Identifier(role)} WITH {Attributes}";
+
+    /// <summary>
+    /// The repair as a non-superuser admin (RDS): PostgreSQL lets only a superuser name SUPERUSER, REPLICATION or
+    /// BYPASSRLS in ALTER ROLE, even to say NO, so only the other attributes are set.
+    /// </summary>
+    public static string RepairAsAdmin(string role) => $"ALTER ROLE {PgQuote.Identifier(role)} WITH LOGIN CREATEDB CREATEROLE INHERIT";
+
+    /// <summary>Positions in <see cref="FlagsQuery"/>'s answer of the attributes only a superuser can take away.</summary>
+    public static readonly IReadOnlyDictionary<int, string> SuperuserOnly = new Dictionary<int, string> { [1] = "SUPERUSER", [5] = "REPLICATION", [6] = "BYPASSRLS" };
 
     public static string SetPassword(string role, string verifier) => $"ALTER ROLE {PgQuote.Identifier(role)} WITH PASSWORD {PgQuote.Literal(verifier)}";
 
