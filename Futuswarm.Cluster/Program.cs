@@ -6,6 +6,7 @@ using Futuswarm.Protocol;
 // One binary, two roles on a manager node (sshd's AuthorizedKeysCommand is a jq one-liner over acl.json):
 //   managerd --config <managerd.json>   the daemon
 //   relay --socket <path>               sshd's ForceCommand
+//   ensure-database-master --config <managerd.json>   once, from a manager's bootstrap: the service master on RDS
 try
 {
     switch (args)
@@ -20,8 +21,10 @@ try
             return 0;
         case ["relay", "--socket", var socket]:
             return await Relay.RunAsync(socket);
+        case ["ensure-database-master", "--config", var config]:
+            return await Futuswarm.Cluster.Databases.EnsureDatabaseMasterCommand.RunAsync(DaemonConfig.Load(config), CancellationToken.None);
         default:
-            Console.Error.WriteLine("usage: Futuswarm.Cluster managerd --config <file> | relay --socket <path>");
+            Console.Error.WriteLine("usage: Futuswarm.Cluster managerd --config <file> | relay --socket <path> | ensure-database-master --config <file>");
             return 2;
     }
 }

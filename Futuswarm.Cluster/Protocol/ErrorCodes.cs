@@ -114,6 +114,13 @@ public static class ErrorCodes
     // The load balancer (ALB, target group, listeners, target registration); its range ends at 6034.
     public const string LoadBalancerSpecInvalid = "FSW6031";
 
+    // The database layer (RDS PostgreSQL, its subnet group, the service master on it).
+    public const string DatabaseStorageShrinkRefused = "FSW6035";
+    public const string DatabaseEngineDowngradeRefused = "FSW6036";
+    public const string DatabaseMajorUpgradeNotAllowed = "FSW6037";
+    public const string DatabaseFixedSettingChanged = "FSW6038";
+    public const string DatabaseMasterSetupFailed = "FSW6039";
+
     // FSW6040-FSW6044: the cluster's instances (Provisioning/Compute).
     public const string InstanceTypeUnsupported = "FSW6040";
     public const string ManagerChangeRefused = "FSW6041";

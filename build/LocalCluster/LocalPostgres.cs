@@ -109,32 +109,29 @@ static class LocalPostgres
         }
         Secrets.Register(password);
 
-        var master = PgQuote.Identifier(db.MasterUser);
-        var literal = PgQuote.Literal(db.MasterUser);
-        // Attributes as RDS gives its master: it creates databases and roles, and is not a superuser.
-        const string attributes = "LOGIN NOSUPERUSER CREATEDB CREATEROLE INHERIT NOREPLICATION NOBYPASSRLS";
-        var state = (await PsqlAsync(s, $"SELECT concat_ws(',', rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolinherit, rolreplication, rolbypassrls) " +
-            $"FROM pg_roles WHERE rolname = {literal};", log, ct)).Trim();
+        // Attributes as RDS gives its master: it creates databases and roles, and is not a superuser. The SQL is the one
+        // the managers run on RDS (MasterRoleSql), sent here through psql as the superuser.
+        const string attributes = MasterRoleSql.Attributes;
+        var state = (await PsqlAsync(s, MasterRoleSql.FlagsQuery(PgQuote.Literal(db.MasterUser)) + ";", log, ct)).Trim();
         if (state.Length == 0)
         {
             var verifier = ScramVerifier.Compute(password);
             Secrets.Register(verifier);
-            await PsqlAsync(s, $"CREATE ROLE {master} WITH {attributes} PASSWORD {PgQuote.Literal(verifier)};", log, ct);
+            await PsqlAsync(s, MasterRoleSql.Create(db.MasterUser, verifier) + ";", log, ct);
             log.Info($"postgres: created role {db.MasterUser} (CREATEDB, CREATEROLE, not superuser)");
         }
-        else if (state != "t,f,t,t,t,f,f") // psql prints booleans as t and f
+        else if (state != MasterRoleSql.WantedFlags) // psql prints booleans as t and f
         {
-            await PsqlAsync(s, $"ALTER ROLE {master} WITH {attributes};", log, ct);
+            await PsqlAsync(s, MasterRoleSql.Repair(db.MasterUser) + ";", log, ct);
             log.Info($"postgres: role {db.MasterUser} had other attributes ({state}); set to {attributes}");
         }
 
         // PUBLIC may connect to postgres and template1 (tools list databases there), but not keep temporary tables in them:
         // a service's login creates objects in its own database only.
-        var temp = (await PsqlAsync(s, "SELECT count(*) FROM pg_database WHERE datname IN ('postgres', 'template1') " +
-            "AND has_database_privilege('public', datname, 'TEMPORARY');", log, ct)).Trim();
+        var temp = (await PsqlAsync(s, MasterRoleSql.PublicTemporaryQuery + ";", log, ct)).Trim();
         if (temp != "0")
         {
-            await PsqlAsync(s, "REVOKE TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC;", log, ct);
+            await PsqlAsync(s, MasterRoleSql.RevokePublicTemporary + ";", log, ct);
             log.Info("postgres: PUBLIC may no longer create temporary tables in postgres and template1");
         }
 
@@ -142,7 +139,7 @@ static class LocalPostgres
         {
             var verifier = ScramVerifier.Compute(password);
             Secrets.Register(verifier);
-            await PsqlAsync(s, $"ALTER ROLE {master} WITH PASSWORD {PgQuote.Literal(verifier)};", log, ct);
+            await PsqlAsync(s, MasterRoleSql.SetPassword(db.MasterUser, verifier) + ";", log, ct);
             if (await MasterLoginAsync(db, password, ct) is { } still)
                 throw new BuildFailure($"FSW6005: {db.MasterUser} cannot log in to PostgreSQL on 127.0.0.1:{Port} with its sealed password: {still}");
             if (state.Length > 0) log.Info($"postgres: {db.MasterUser}'s password was not the sealed one ({refused}); reset to it");

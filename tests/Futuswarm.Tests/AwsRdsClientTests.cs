@@ -211,4 +211,52 @@ public class AwsRdsClientTests
         Assert.Equal(ErrorCodes.AwsResponseUnreadable, e.Code);
         Assert.Equal(2, fake.Requests.Count);
     }
+
+    [Fact]
+    public async Task ModifyDbSubnetGroupSendsTheWholeSubnetListAndReadsTheGroup()
+    {
+        // The reference page shows the request (SubnetIds.SubnetIdentifier.N, DBSubnetGroupDescription) and that the answer is
+        // the DBSubnetGroup: the answer here is the CreateDBSubnetGroup sample's group under the Modify response's elements.
+        var (rds, fake, _) = Client();
+        fake.Ok(AwsTest.Sample("rds/CreateDBSubnetGroup.xml").Replace("CreateDBSubnetGroup", "ModifyDBSubnetGroup"))
+            .Answer(HttpStatusCode.BadRequest, Error("InvalidDBSubnetGroupStateFault", "The DB subnet group is in use."));
+
+        var group = await rds.ModifyDbSubnetGroupAsync("myawsuser-dbsubnetgroup", null, ["subnet-e4d398a1", "subnet-c2bdb6ba"], CancellationToken.None);
+        var e = await Assert.ThrowsAsync<AwsApiException>(() => rds.ModifyDbSubnetGroupAsync("g", "A new Description", ["subnet-1"], CancellationToken.None));
+
+        AssertForm(fake.Requests[0], ("Action", "ModifyDBSubnetGroup"), ("Version", "2014-10-31"), ("DBSubnetGroupName", "myawsuser-dbsubnetgroup"),
+            ("SubnetIds.SubnetIdentifier.1", "subnet-e4d398a1"), ("SubnetIds.SubnetIdentifier.2", "subnet-c2bdb6ba"));
+        AssertForm(fake.Requests[1], ("Action", "ModifyDBSubnetGroup"), ("Version", "2014-10-31"), ("DBSubnetGroupName", "g"),
+            ("DBSubnetGroupDescription", "A new Description"), ("SubnetIds.SubnetIdentifier.1", "subnet-1"));
+        Assert.Equal(("myawsuser-dbsubnetgroup", "vpc-33dc97ea", "Complete"), (group.Name, group.VpcId, group.Status));
+        Assert.Equal(["subnet-e4d398a1", "subnet-c2bdb6ba"], group.SubnetIds);
+        Assert.Equal(["us-east-1b", "us-east-1c"], group.AvailabilityZones);
+        Assert.Equal(("RDS ModifyDBSubnetGroup", "InvalidDBSubnetGroupStateFault"), (e.Api, e.AwsCode));
+    }
+
+    [Fact]
+    public async Task ModifyDbInstanceSendsMultiAzAndPublicAccessAndReadsPendingValues()
+    {
+        var (rds, fake, _) = Client();
+        fake.Ok(AwsTest.Sample("rds/ModifyDBInstance.xml"));
+
+        var db = await rds.ModifyDbInstanceAsync(new RdsDbInstanceChanges("myawsuser-dbi04", true, DeletionProtection: false, MultiAz: true, PubliclyAccessible: false),
+            CancellationToken.None);
+
+        AssertForm(fake.Requests[0], ("Action", "ModifyDBInstance"), ("Version", "2014-10-31"), ("DBInstanceIdentifier", "myawsuser-dbi04"),
+            ("ApplyImmediately", "true"), ("DeletionProtection", "false"), ("MultiAZ", "true"), ("PubliclyAccessible", "false"));
+        Assert.Equal(new Dictionary<string, string> { ["AllocatedStorage"] = "20" }, db.PendingValues);
+    }
+
+    [Fact]
+    public async Task APendingPasswordIsAFlagWithoutAValue()
+    {
+        var (rds, fake, _) = Client();
+        fake.Ok(AwsTest.Sample("rds/CreateDBInstance.xml"));
+
+        var db = await rds.CreateDbInstanceAsync(Spec(), CancellationToken.None);
+
+        Assert.Equal(["MasterUserPassword"], db.PendingModifications);
+        Assert.Empty(db.PendingValues!);
+    }
 }

@@ -18,6 +18,8 @@ public interface IRdsApi
     /// <summary>The subnet group with this name (zero or one), or every group when null.</summary>
     Task<IReadOnlyList<RdsSubnetGroup>> DescribeDbSubnetGroupsAsync(string? name, CancellationToken ct);
     Task<RdsSubnetGroup> CreateDbSubnetGroupAsync(string name, string description, IReadOnlyList<string> subnetIds, IReadOnlyDictionary<string, string> tags, CancellationToken ct);
+    /// <summary>Replaces the group's subnets with exactly <paramref name="subnetIds"/> (RDS refuses to drop one an instance uses).</summary>
+    Task<RdsSubnetGroup> ModifyDbSubnetGroupAsync(string name, string? description, IReadOnlyList<string> subnetIds, CancellationToken ct);
     Task DeleteDbSubnetGroupAsync(string name, CancellationToken ct);
 
     Task AddTagsToResourceAsync(string resourceArn, IReadOnlyDictionary<string, string> tags, CancellationToken ct);
@@ -65,10 +67,13 @@ public sealed record RdsDbInstanceChanges(
     bool? AllowMajorVersionUpgrade = null,
     IReadOnlyList<string>? VpcSecurityGroupIds = null,
     RdsPassword? MasterUserPassword = null,
-    bool? DeletionProtection = null);
+    bool? DeletionProtection = null,
+    bool? MultiAz = null,
+    bool? PubliclyAccessible = null);
 
 /// <param name="Status">creating, available, modifying, backing-up, deleting, ...</param>
 /// <param name="PendingModifications">Names of the values waiting to be applied (PendingModifiedValues), e.g. AllocatedStorage.</param>
+/// <param name="PendingValues">The same values with their pending text where RDS gives one (DBInstanceClass: db.t4g.large).</param>
 public sealed record RdsDbInstance(
     string Identifier,
     string? Arn,
@@ -89,7 +94,8 @@ public sealed record RdsDbInstance(
     bool? PubliclyAccessible,
     bool? DeletionProtection,
     IReadOnlyList<string> PendingModifications,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags,
+    IReadOnlyDictionary<string, string>? PendingValues = null);
 
 public sealed record RdsSubnetGroup(
     string Name,

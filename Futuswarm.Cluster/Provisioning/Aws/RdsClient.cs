@@ -70,6 +70,8 @@ public sealed class RdsClient(AwsHttpTransport transport, AwsEndpoint endpoint) 
             .Add("EngineVersion", changes.EngineVersion)
             .Add("AllowMajorVersionUpgrade", changes.AllowMajorVersionUpgrade)
             .Add("DeletionProtection", changes.DeletionProtection)
+            .Add("MultiAZ", changes.MultiAz)
+            .Add("PubliclyAccessible", changes.PubliclyAccessible)
             .AddList("VpcSecurityGroupIds.VpcSecurityGroupId", changes.VpcSecurityGroupIds ?? []);
         if (changes.MasterUserPassword is { } password)
         {
@@ -107,6 +109,13 @@ public sealed class RdsClient(AwsHttpTransport transport, AwsEndpoint endpoint) 
                 .AddTags("Tags.Tag", tags),
             r => ReadSubnetGroup(r.Child("DBSubnetGroup") ?? throw Missing(r, "DBSubnetGroup")), ct);
 
+    public Task<RdsSubnetGroup> ModifyDbSubnetGroupAsync(string name, string? description, IReadOnlyList<string> subnetIds, CancellationToken ct) =>
+        _query.CallAsync(Form("ModifyDBSubnetGroup")
+                .Add("DBSubnetGroupName", name)
+                .Add("DBSubnetGroupDescription", description)
+                .AddList("SubnetIds.SubnetIdentifier", subnetIds),
+            r => ReadSubnetGroup(r.Child("DBSubnetGroup") ?? throw Missing(r, "DBSubnetGroup")), ct);
+
     public Task DeleteDbSubnetGroupAsync(string name, CancellationToken ct) =>
         _query.CallAsync(Form("DeleteDBSubnetGroup").Add("DBSubnetGroupName", name), ct);
 
@@ -142,7 +151,10 @@ public sealed class RdsClient(AwsHttpTransport transport, AwsEndpoint endpoint) 
         i.Bool("PubliclyAccessible"),
         i.Bool("DeletionProtection"),
         i.Child("PendingModifiedValues")?.Elements().Select(e => e.Name.LocalName).ToList() ?? [],
-        i.Tags("TagList", "Tag"));
+        i.Tags("TagList", "Tag"),
+        // Leaf values only: the pending password is a flag (its value is never sent back), nested ones are left out.
+        i.Child("PendingModifiedValues")?.Elements().Where(e => !e.HasElements && e.Name.LocalName != "MasterUserPassword")
+            .ToDictionary(e => e.Name.LocalName, e => e.Value.Trim(), StringComparer.Ordinal));
 
     private static RdsSubnetGroup ReadSubnetGroup(XElement g)
     {
