@@ -7,7 +7,8 @@ namespace Futuswarm.Cluster.Provisioning;
 /// <param name="AccountId">The AWS account (12 digits): part of the state bucket's name.</param>
 /// <param name="Stores">Opens the cluster's store once the state layer exists.</param>
 public sealed record ClusterClouds(string AccountId, IEc2Network Ec2, IKmsResources Kms, IS3Resources S3, Aws.IIamApi Iam,
-    Access.IEc2KeyPairs KeyPairs, Aws.IAcmApi Acm, Access.IAcmTags AcmTags, Operations.IClusterStoreOpener Stores);
+    Access.IEc2KeyPairs KeyPairs, Aws.IAcmApi Acm, Access.IAcmTags AcmTags, Operations.IClusterStoreOpener Stores,
+    Aws.IElbV2Api ElbV2, Aws.IRdsApi Rds, Compute.IEc2Instances Instances, Compute.ISsmParameters Ssm);
 
 public static class ClusterCloudsFactory
 {
@@ -31,6 +32,7 @@ public static class ClusterCloudsFactory
             new AwsKmsResources(new Amazon.KeyManagementService.AmazonKeyManagementServiceClient(endpoint)),
             new AwsS3Resources(new Amazon.S3.AmazonS3Client(endpoint)),
             aws.Iam, new Access.AwsEc2KeyPairs(ec2), aws.Acm, new Access.AcmTagsClient(transport, region),
-            new Operations.AwsClusterStoreOpener(endpoint));
+            new Operations.AwsClusterStoreOpener(endpoint), aws.ElbV2, aws.Rds, new Compute.AwsEc2Instances(ec2),
+            new Compute.AwsSsmParameters(new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(endpoint)));
     }
 }

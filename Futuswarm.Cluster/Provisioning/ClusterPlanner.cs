@@ -1,7 +1,9 @@
 using Futuswarm.Cluster.Provisioning.Access;
+using Futuswarm.Cluster.Provisioning.Database;
 using Futuswarm.Cluster.Provisioning.Definition;
 using Futuswarm.Cluster.Provisioning.Engine;
 using Futuswarm.Cluster.Provisioning.Identity;
+using Futuswarm.Cluster.Provisioning.LoadBalancer;
 using Futuswarm.Cluster.Provisioning.Network;
 using Futuswarm.Cluster.Provisioning.State;
 
@@ -31,31 +33,46 @@ public static class ClusterPlanner
     /// <summary>The first admin's first key becomes the nodes' EC2 key pair, for bootstrap and repair over SSH.</summary>
     public static AccessSpec AccessOf(ClusterDefinition d) => new(d.Name, d.BaseDomain, d.FirstAdmins[0].Keys[0]);
 
-    /// <summary>Every kind in dependency order: state first (it needs nothing), identity (it names the key and bucket), access (key pair, certificate), then the network.</summary>
+    /// <summary>Every kind in dependency order: state first (it needs nothing), identity (it names the key and bucket),
+    /// access (key pair, certificate), the network, the load balancer (subnets, groups, certificate, manager
+    /// instances), the database (subnets, its group, the key). Destroy runs them in reverse.</summary>
+    public static LoadBalancerSpec LoadBalancerOf(ClusterDefinition d) =>
+        new(d.Name, d.BaseDomain, d.NodeGroups.Managers.Count, NetworkOf(d).Zones);
+
     /// <param name="destroyState">Whether a destroy removes the state bucket and the KMS key too (kept by default).</param>
-    public static Reconciler For(ClusterDefinition d, ClusterClouds clouds, string? kmsKeyArn = null, bool destroyState = false) => new(
+    /// <param name="store">The cluster's store, once it exists: the database admin's password is sealed there.</param>
+    /// <param name="waits">Replaces every bound, the database's long ones included (tests on fakes pass Immediate).</param>
+    public static Reconciler For(ClusterDefinition d, ClusterClouds clouds, string? kmsKeyArn = null, bool destroyState = false,
+        Operations.ClusterStore? store = null, WaitOptions? waits = null) => new(
     [
         .. StateLayer.For(clouds.Kms, clouds.S3, StateOf(d, clouds.AccountId, destroyState)).Kinds,
         .. IdentityLayer.For(clouds.Iam, IdentityOf(d, clouds.AccountId, kmsKeyArn)).Kinds,
         .. AccessLayer.For(clouds.KeyPairs, clouds.Acm, clouds.AcmTags, AccessOf(d)).Kinds,
         .. NetworkLayer.For(clouds.Ec2, NetworkOf(d)).Kinds,
+        .. LoadBalancerLayer.For(clouds.ElbV2, clouds.Acm, LoadBalancerOf(d)).Kinds,
+        .. DatabaseLayer.For(clouds.Rds, DatabaseSpec.Of(d, NetworkOf(d)) with { InstanceWaits = waits ?? DatabaseWaits.Rds },
+            store is null ? new UnsealedDatabaseAdmin() : new StoreDatabaseAdminSecrets(store.Store, store.Cipher, store.Cluster)).Kinds,
     ]);
 
     /// <summary>
-    /// The ARN of the cluster's KMS key if it exists (observed by tag, no change made), else null. The managers'
-    /// policy names it: planning an existing cluster without it would show that policy as drift.
+    /// The cluster's KMS key ARN and state bucket if they exist (observed by tag, no change made). The managers' policy
+    /// names the key and the database admin's password is sealed in the bucket: planning an existing cluster without
+    /// them would show drift that is not there.
     /// </summary>
-    public static async Task<string?> KmsKeyArnAsync(ClusterDefinition d, ClusterClouds clouds, CancellationToken ct)
+    public static async Task<(string? KmsKeyArn, Operations.ClusterStore? Store)> ObserveStateAsync(ClusterDefinition d, ClusterClouds clouds, CancellationToken ct)
     {
         var ctx = new ProvisionContext(d.Name);
         await StateLayer.For(clouds.Kms, clouds.S3, StateOf(d, clouds.AccountId)).PlanAsync(ctx, ct);
-        return ctx.IdOf(StateAddresses.KmsKey);
+        var key = ctx.IdOf(StateAddresses.KmsKey);
+        var bucket = ctx.IdOf(StateAddresses.StateBucket);
+        return (key, key is not null && bucket is not null ? clouds.Stores.Open(d.Name, bucket, key) : null);
     }
 
     /// <summary>The readable plan: the definition with its defaults filled in, then every change and why.</summary>
     public static async Task<string> PlanTextAsync(ClusterDefinition d, ClusterClouds clouds, CancellationToken ct)
     {
-        var plan = await For(d, clouds, await KmsKeyArnAsync(d, clouds, ct)).PlanAsync(new ProvisionContext(d.Name), ct);
+        var (key, store) = await ObserveStateAsync(d, clouds, ct);
+        var plan = await For(d, clouds, key, store: store).PlanAsync(new ProvisionContext(d.Name), ct);
         return $"""
             # Cluster definition, with defaults
             {ClusterDefinitionWriter.ToJson(d).TrimEnd()}

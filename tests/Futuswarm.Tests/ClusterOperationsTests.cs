@@ -4,6 +4,7 @@ using Futuswarm.Cluster.Provisioning;
 using Futuswarm.Cluster.Provisioning.Definition;
 using Futuswarm.Cluster.Provisioning.Engine;
 using Futuswarm.Cluster.Provisioning.Fake;
+using Futuswarm.Cluster.Provisioning.LoadBalancer;
 using Futuswarm.Cluster.Provisioning.Operations;
 using Futuswarm.Cluster.State;
 using Futuswarm.Protocol;
@@ -85,7 +86,30 @@ public sealed class ClusterOperationsTests : IDisposable
         Assert.False(second.ApiHostKeyCreated);
         Assert.Equal(first.ApiHostKey, second.ApiHostKey);
         Assert.Equal(["alice"], (await acl.LoadAsync(default)).Users.Select(u => u.Name));
-        Assert.True((await Operations().PlanAsync(default)).IsEmpty); // the plan names the existing key: no false drift
+        // All that is left is the HTTPS listener, waiting for the certificate (the plan names the existing key and
+        // opens the store: no false drift of the managers' policy or the database admin).
+        var waiting = Assert.Single((await Operations().PlanAsync(default)).Changes);
+        Assert.Equal(LoadBalancerAddresses.HttpsListener, waiting.Address);
+        Assert.Equal(waiting.Address, Assert.Single(second.Deferred).Address);
+    }
+
+    [Fact]
+    public async Task Once_the_certificate_is_issued_the_next_run_creates_only_the_HTTPS_listener_and_then_nothing()
+    {
+        var first = await Operations().ProvisionAsync(default);
+        Assert.Contains("DNS validation", Assert.Single(first.Deferred).Reason);
+        _fakes.Acm.Issue(Assert.Single(_fakes.Acm.Certificates).Arn);
+        _fakes.ResetCalls();
+
+        var second = await Operations().ProvisionAsync(default);
+
+        Assert.Equal([LoadBalancerAddresses.HttpsListener], second.Applied.Changes.Select(c => c.Address));
+        Assert.Empty(second.Deferred);
+        Assert.Equal(["CreateListener"], _fakes.MutatingCalls.Select(c => c.Name));
+        _fakes.ResetCalls();
+        Assert.True((await Operations().ProvisionAsync(default)).Applied.IsEmpty);
+        Assert.True((await Operations().PlanAsync(default)).IsEmpty);
+        Assert.Empty(_fakes.MutatingCalls);
     }
 
     [Fact]
@@ -133,7 +157,7 @@ public sealed class ClusterOperationsTests : IDisposable
     }
 
     [Fact]
-    public async Task Destroy_leaves_nothing_tagged_but_the_state_bucket_and_key_and_a_new_provision_reuses_them()
+    public async Task Destroy_leaves_nothing_tagged_but_the_state_bucket_key_and_database_snapshot_and_a_new_provision_reuses_them()
     {
         var first = await Operations().ProvisionAsync(default);
 
@@ -141,7 +165,7 @@ public sealed class ClusterOperationsTests : IDisposable
         var destroyed = await Operations().DestroyAsync("prod", destroyState: false, default);
 
         Assert.Equal(plan.Changes.Select(c => c.Address), destroyed.Changes.Select(c => c.Address));
-        Assert.Equal(["kms-key", "state-bucket"], _fakes.Tagged(_definition.Name).Select(Kind).Order());
+        Assert.Equal(["db-snapshot", "kms-key", "state-bucket"], _fakes.Tagged(_definition.Name).Select(Kind).Order());
         Assert.DoesNotContain(_fakes.MutatingCalls, c => c.Failed);
 
         // The state outlived the machines: a new provision finds the same admins and host key.

@@ -15,6 +15,9 @@ public sealed class FakeClusterClouds
         KeyPairs = new FakeKeyPairs();
         Acm = new FakeAcmCloud(region, ClusterCloudsFactory.OfflineAccountId);
         Stores = new FakeClusterStores(storeRoot);
+        ElbV2 = new FakeElbV2Cloud(Acm, region, ClusterCloudsFactory.OfflineAccountId);
+        Rds = new FakeRdsCloud(region, ClusterCloudsFactory.OfflineAccountId);
+        Ssm = new FakeSsmParameters();
     }
 
     public FakeEc2Cloud Ec2 { get; }
@@ -23,10 +26,14 @@ public sealed class FakeClusterClouds
     public FakeKeyPairs KeyPairs { get; }
     public FakeAcmCloud Acm { get; }
     public FakeClusterStores Stores { get; }
+    public FakeElbV2Cloud ElbV2 { get; }
+    public FakeRdsCloud Rds { get; }
+    /// <summary>Instances live in <see cref="Ec2"/>, as in EC2.</summary>
+    public FakeSsmParameters Ssm { get; }
 
-    public ClusterClouds Clouds => new(ClusterCloudsFactory.OfflineAccountId, Ec2, State, State, Iam, KeyPairs, Acm, Acm, Stores);
+    public ClusterClouds Clouds => new(ClusterCloudsFactory.OfflineAccountId, Ec2, State, State, Iam, KeyPairs, Acm, Acm, Stores, ElbV2, Rds, Ec2, Ssm);
 
-    public IReadOnlyList<FakeCloud> All => [State, Iam, KeyPairs, Acm, Ec2];
+    public IReadOnlyList<FakeCloud> All => [State, Iam, KeyPairs, Acm, Ec2, ElbV2, Rds, Ssm];
 
     /// <summary>Every mutating call of every fake since the last <see cref="ResetCalls"/>.</summary>
     public IReadOnlyList<FakeCall> MutatingCalls => All.SelectMany(f => f.Calls).ToList();

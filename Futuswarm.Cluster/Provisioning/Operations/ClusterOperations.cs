@@ -9,7 +9,8 @@ namespace Futuswarm.Cluster.Provisioning.Operations;
 /// <param name="Applied">Every change made, in order; empty on a converged cluster.</param>
 /// <param name="AdminsSeeded">True when this run wrote the first admins into a new ACL.</param>
 /// <param name="ApiHostKey">The API's SSH host key (public half): developers' profiles pin it.</param>
-public sealed record ProvisionReport(string Cluster, Plan Applied, bool AdminsSeeded, string ApiHostKey, bool ApiHostKeyCreated);
+/// <param name="Deferred">Changes planned but not made in this run, with why (the HTTPS listener until the certificate is issued): a later run makes them.</param>
+public sealed record ProvisionReport(string Cluster, Plan Applied, bool AdminsSeeded, string ApiHostKey, bool ApiHostKeyCreated, IReadOnlyList<Change> Deferred);
 
 /// <summary>
 /// The cluster-wide operations behind the build's targets, on any <see cref="ClusterClouds"/> (the real account or
@@ -22,8 +23,11 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
     public ClusterDefinition Definition { get; } = definition;
 
     /// <summary>What <see cref="ProvisionAsync"/> would change, observing the account; changes nothing.</summary>
-    public async Task<Plan> PlanAsync(CancellationToken ct) =>
-        await ClusterPlanner.For(Definition, clouds, await ClusterPlanner.KmsKeyArnAsync(Definition, clouds, ct)).PlanAsync(Context(), ct);
+    public async Task<Plan> PlanAsync(CancellationToken ct)
+    {
+        var (key, store) = await ClusterPlanner.ObserveStateAsync(Definition, clouds, ct);
+        return await ClusterPlanner.For(Definition, clouds, key, store: store, waits: waits).PlanAsync(Context(), ct);
+    }
 
     /// <summary>Creates what is missing and repairs what drifted; a converged cluster makes no mutating call.</summary>
     public async Task<ProvisionReport> ProvisionAsync(CancellationToken ct)
@@ -41,13 +45,13 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
         log(created ? $"{ApiHostKey.StoreKey}: made and sealed" : $"{ApiHostKey.StoreKey}: exists");
 
         log("== every layer, in dependency order");
-        var rest = await ClusterPlanner.For(Definition, clouds, keyArn).ApplyAsync(ctx, ct);
-        return new ProvisionReport(Definition.Name, new Plan(Definition.Name, [.. state.Changes, .. rest.Changes]), seeded, hostKey, created);
+        var rest = await ClusterPlanner.For(Definition, clouds, keyArn, store: store, waits: waits).ApplyAsync(ctx, ct);
+        return new ProvisionReport(Definition.Name, new Plan(Definition.Name, [.. state.Changes, .. rest.Changes]), seeded, hostKey, created, ctx.Deferred);
     }
 
     /// <summary>What <see cref="DestroyAsync"/> would delete; changes nothing.</summary>
     public Task<Plan> PlanDestroyAsync(bool destroyState, CancellationToken ct) =>
-        ClusterPlanner.For(Definition, clouds, null, destroyState).PlanDestroyAsync(Context(), ct);
+        ClusterPlanner.For(Definition, clouds, null, destroyState, waits: waits).PlanDestroyAsync(Context(), ct);
 
     /// <summary>
     /// Deletes every resource tagged for the cluster, dependents first. Keeps the state bucket and the KMS key unless
@@ -57,7 +61,7 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
     public async Task<Plan> DestroyAsync(string? confirm, bool destroyState, CancellationToken ct)
     {
         CheckConfirmation(Definition, confirm);
-        return await ClusterPlanner.For(Definition, clouds, null, destroyState).DestroyAsync(Context(), ct);
+        return await ClusterPlanner.For(Definition, clouds, null, destroyState, waits: waits).DestroyAsync(Context(), ct);
     }
 
     /// <summary>FSW6056 unless <paramref name="confirm"/> is the cluster's name; needs no cloud, so it runs before any call.</summary>
