@@ -110,4 +110,14 @@ public static class ErrorCodes
 
     // The state resources (KMS key, state bucket).
     public const string StateBucketNotEmpty = "FSW6030";
+
+    // Node bootstrap and the swarm part of repair (Futuswarm.Cluster/Nodes).
+    public const string NodeSpecInvalid = "FSW6045";
+    public const string NodeStepFailed = "FSW6046";
+    public const string NodeSwarmConflict = "FSW6047";
+    public const string NodeEngineNotReady = "FSW6048";
+    public const string NodeJoinFailed = "FSW6049";
+    public const string NodeEngineConfigInvalid = "FSW6050";
+    public const string NodeNetworkConflict = "FSW6051";
+    public const string ConsoleHostKeysMissing = "FSW6052";
 }
