@@ -47,7 +47,7 @@ public sealed partial record NodeSpec
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")] private static partial Regex NameRule();
     [GeneratedRegex("^/[A-Za-z0-9._/-]{1,200}$")] private static partial Regex PathRule();
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")] private static partial Regex ProgramRule();
+    [GeneratedRegex("^/?[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")] private static partial Regex ProgramRule();
     [GeneratedRegex("^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$")] private static partial Regex LabelKeyRule();
     [GeneratedRegex("^[A-Za-z0-9._:/-]{0,128}$")] private static partial Regex LabelValueRule();
     [GeneratedRegex("^[1-9][0-9]{0,4}[kmg]$")] private static partial Regex SizeRule();
