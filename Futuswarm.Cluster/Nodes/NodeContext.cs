@@ -4,9 +4,12 @@ namespace Futuswarm.Cluster.Nodes;
 public delegate Task<string> JoinTokenSource(bool manager, CancellationToken ct);
 
 /// <summary>What the steps run against: the node, a manager (the node itself on the first manager; labels are
-/// set from a manager), the validated spec, the join token source and the log.</summary>
-public sealed record NodeContext(INodeShell Node, INodeShell Manager, NodeSpec Spec, JoinTokenSource? JoinToken, Action<string> Log)
+/// set from a manager) with its own spec (its engine socket), the validated spec, the join token source and the log.</summary>
+public sealed record NodeContext(INodeShell Node, INodeShell Manager, NodeSpec Spec, JoinTokenSource? JoinToken, Action<string> Log,
+    NodeSpec? ManagerNodeSpec = null)
 {
+    public NodeSpec ManagerSpec => ManagerNodeSpec ?? Spec;
+
     /// <summary>Runs a command that must succeed; failures name the step (FSW6046) with redacted output.</summary>
     public async Task<ShellResult> MustAsync(string step, INodeShell shell, string[] argv, CancellationToken ct)
     {

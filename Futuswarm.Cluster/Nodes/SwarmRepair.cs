@@ -50,7 +50,7 @@ public sealed class SwarmRepair(INodeShell manager, NodeSpec managerSpec, IReadO
             var fresh = await launch(wanted, ct);
             using (fresh.Shell)
             {
-                var ctx = new NodeContext(fresh.Shell, manager, fresh.Spec, joinToken, log);
+                var ctx = new NodeContext(fresh.Shell, manager, fresh.Spec, joinToken, log, managerSpec);
                 await NodeBootstrap.RunAsync(ctx, ct);
             }
             replaced.Add(wanted.Name);

@@ -47,6 +47,7 @@ public sealed class NodeBootstrapTests(ITestOutputHelper output)
         Assert.Equal("10m", (string?)daemon["log-opts"]!["max-size"]);
         Assert.Equal("3", (string?)daemon["log-opts"]!["max-file"]);
         Assert.Equal(3, (int?)daemon["max-concurrent-downloads"]); // merged, not overwritten
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(node.DaemonJson));
         Assert.Equal("json-file", (await node.DockerAsync("info", "--format", "{{.LoggingDriver}}")).StdOut.Trim());
 
         var pid = node.DockerdPid;

@@ -27,7 +27,7 @@ public sealed class NodeLossTests(ITestOutputHelper output)
         var workerSpec = workerNode.Spec("worker-1", NodeRole.Worker, managerAddress, new Dictionary<string, string> { ["futuswarm.role"] = "worker" });
         using (var worker = await workerNode.ConnectAsync(workerNode.HostPublicKey))
         {
-            var joined = await NodeBootstrap.RunAsync(new NodeContext(worker, manager, workerSpec, tokens, Log));
+            var joined = await NodeBootstrap.RunAsync(new NodeContext(worker, manager, workerSpec, tokens, Log, managerSpec));
             Assert.True(joined.Single(r => r.Step == "swarm").Changed);
             Assert.DoesNotContain(joined, r => r.Step == "overlay"); // managers only
         }

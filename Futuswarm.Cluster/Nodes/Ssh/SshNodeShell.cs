@@ -101,7 +101,7 @@ public sealed class SshNodeShell : INodeShell
             using (_sftp.Create(tmp)) { }
             try
             {
-                _sftp.ChangePermissions(tmp, (short)mode);
+                _sftp.ChangePermissions(tmp, SftpMode(mode));
                 _sftp.WriteAllBytes(tmp, content);
                 _sftp.RenameFile(tmp, path, isPosix: true);
             }
@@ -112,6 +112,9 @@ public sealed class SshNodeShell : INodeShell
             }
         }, ct);
     }
+
+    /// <summary>SSH.NET takes the mode as the octal digits read as a decimal number (0644 as 644).</summary>
+    internal static short SftpMode(UnixFileMode mode) => short.Parse(Convert.ToString((int)mode & 0x1FF, 8));
 
     public Task<byte[]?> ReadFileAsync(string path, CancellationToken ct = default) =>
         Task.Run(() => _sftp.Exists(path) ? _sftp.ReadAllBytes(path) : null, ct);

@@ -19,14 +19,14 @@ public sealed class NodeLabelsStep : NodeStep
         var argv = new List<string> { "node", "update" };
         foreach (var (k, v) in missing) argv.AddRange(["--label-add", $"{k}={v}"]);
         argv.Add(nodeId);
-        await ctx.MustAsync(Name, ctx.Manager, ctx.Spec.Docker([.. argv]), ct);
+        await ctx.MustAsync(Name, ctx.Manager, ctx.ManagerSpec.Docker([.. argv]), ct);
         return Did($"set {string.Join(", ", missing.Select(kv => $"{kv.Key}={kv.Value}"))} on node {nodeId}");
     }
 
     /// <summary>A node that has just joined may take a moment to show on the manager.</summary>
     static async Task<Dictionary<string, string>> CurrentAsync(NodeContext ctx, string nodeId, CancellationToken ct)
     {
-        string[] argv = ctx.Spec.Docker("node", "inspect", nodeId, "--format", "{{json .Spec.Labels}}");
+        string[] argv = ctx.ManagerSpec.Docker("node", "inspect", nodeId, "--format", "{{json .Spec.Labels}}");
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
