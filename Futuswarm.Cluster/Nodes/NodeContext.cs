@@ -10,6 +10,9 @@ public sealed record NodeContext(INodeShell Node, INodeShell Manager, NodeSpec S
 {
     public NodeSpec ManagerSpec => ManagerNodeSpec ?? Spec;
 
+    /// <summary>How long a restarted engine may take to settle its swarm state (and a manager to regain control).</summary>
+    public TimeSpan SettleLimit { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Runs a command that must succeed; failures name the step (FSW6046) with redacted output.</summary>
     public async Task<ShellResult> MustAsync(string step, INodeShell shell, string[] argv, CancellationToken ct)
     {

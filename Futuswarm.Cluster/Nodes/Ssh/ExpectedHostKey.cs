@@ -45,6 +45,22 @@ public static class SshKeyBlob
         if (blob.Length < 4) return null;
         var len = (blob[0] << 24) | (blob[1] << 16) | (blob[2] << 8) | blob[3];
         if (len <= 0 || len > 64 || 4 + len > blob.Length) return null;
-        return System.Text.Encoding.ASCII.GetString(blob, 4, len);
+        return WellFormed(blob) ? System.Text.Encoding.ASCII.GetString(blob, 4, len) : null;
+    }
+
+    /// <summary>A key blob is a run of length-prefixed fields that ends exactly at the end: a blob cut short (a torn
+    /// console line) does not.</summary>
+    static bool WellFormed(byte[] blob)
+    {
+        int at = 0, fields = 0;
+        while (at < blob.Length)
+        {
+            if (blob.Length - at < 4) return false;
+            var len = (long)((uint)blob[at] << 24 | (uint)blob[at + 1] << 16 | (uint)blob[at + 2] << 8 | blob[at + 3]);
+            if (len > blob.Length - at - 4) return false;
+            at += 4 + (int)len;
+            fields++;
+        }
+        return fields >= 2;
     }
 }

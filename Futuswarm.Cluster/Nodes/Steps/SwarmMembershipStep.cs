@@ -12,7 +12,7 @@ public sealed class SwarmMembershipStep : NodeStep
     public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)
     {
         var spec = ctx.Spec;
-        var info = await EngineWait.SettledAsync(ctx, TimeSpan.FromSeconds(60), ct);
+        var info = await EngineWait.SettledAsync(ctx, ctx.SettleLimit, ct);
         switch (info.LocalNodeState)
         {
             case "active":
@@ -40,7 +40,7 @@ public sealed class SwarmMembershipStep : NodeStep
             await SwarmJoin.JoinAsync(ctx, ct);
             did = $"joined {spec.ManagerAddress} as {(spec.IsManager ? "manager" : "worker")}";
         }
-        info = await EngineWait.SettledAsync(ctx, TimeSpan.FromSeconds(60), ct);
+        info = await EngineWait.SettledAsync(ctx, ctx.SettleLimit, ct);
         if (info.LocalNodeState != "active")
             throw Conflict(ctx, $"is in swarm state '{info.LocalNodeState}' right after the {(spec.Role == NodeRole.FirstManager ? "init" : "join")}");
         return Did($"{did} (node {info.NodeId})");
