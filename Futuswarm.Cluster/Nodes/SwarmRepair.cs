@@ -9,14 +9,15 @@ public sealed record LaunchedNode(INodeShell Shell, NodeSpec Spec);
 /// from the console; in tests: a new network namespace).</summary>
 public delegate Task<LaunchedNode> NodeLauncher(NodeSpec wanted, CancellationToken ct);
 
-public sealed record RepairReport(IReadOnlyList<string> Removed, IReadOnlyList<string> Replaced)
+public sealed record RepairReport(IReadOnlyList<string> Removed, IReadOnlyList<string> Replaced, IReadOnlyList<string> Labelled)
 {
-    public bool Changed => Removed.Count > 0 || Replaced.Count > 0;
+    public bool Changed => Removed.Count > 0 || Replaced.Count > 0 || Labelled.Count > 0;
 }
 
 /// <summary>The swarm part of RepairCluster, run from a manager: nodes that are Down are removed (never the manager
-/// itself), then every desired node that no live node stands for (by its futuswarm.node label) is replaced by a
-/// fresh node going through the same bootstrap steps. A second run finds nothing to do.</summary>
+/// itself), then every desired node that no live node stands for (by its futuswarm.node label, or by its address for
+/// a node that joined by cloud-init and is labelled now) is replaced by a fresh node going through the same bootstrap
+/// steps. A second run finds nothing to do.</summary>
 public sealed class SwarmRepair(INodeShell manager, NodeSpec managerSpec, IReadOnlyList<NodeSpec> desired,
     NodeLauncher launch, JoinTokenSource joinToken, Action<string> log)
 {
@@ -43,9 +44,20 @@ public sealed class SwarmRepair(INodeShell manager, NodeSpec managerSpec, IReadO
 
         var live = nodes.Where(n => !n.IsDown).ToList();
         var replaced = new List<string>();
+        var labelled = new List<string>();
         foreach (var wanted in desired)
         {
             if (live.Any(n => n.Name == wanted.Name)) continue;
+            // A node that joined by cloud-init cannot label itself: it is known by its address and labelled here.
+            if (live.FirstOrDefault(n => n.Name is null && wanted.AdvertiseAddress is { } a && n.Addr == a) is { } unlabelled)
+            {
+                var argv = new List<string> { "node", "update" };
+                foreach (var (k, v) in wanted.DesiredLabels()) argv.AddRange(["--label-add", $"{k}={v}"]);
+                await MustAsync(managerSpec.Docker([.. argv, unlabelled.Id]), ct);
+                log($"[repair] labelled node {unlabelled.Id} ({unlabelled.Addr}) as {wanted.Name}");
+                labelled.Add(wanted.Name);
+                continue;
+            }
             log($"[repair] node {wanted.Name} is missing; launching a replacement");
             var fresh = await launch(wanted, ct);
             using (fresh.Shell)
@@ -55,10 +67,10 @@ public sealed class SwarmRepair(INodeShell manager, NodeSpec managerSpec, IReadO
             }
             replaced.Add(wanted.Name);
         }
-        log(removed.Count + replaced.Count == 0
+        log(removed.Count + replaced.Count + labelled.Count == 0
             ? "[repair] swarm: every desired node is live, nothing down, skip"
-            : $"[repair] swarm: removed {removed.Count} down node(s), replaced {replaced.Count}");
-        return new RepairReport(removed, replaced);
+            : $"[repair] swarm: removed {removed.Count} down node(s), replaced {replaced.Count}, labelled {labelled.Count}");
+        return new RepairReport(removed, replaced, labelled);
     }
 
     async Task MustAsync(string[] argv, CancellationToken ct)

@@ -192,6 +192,23 @@ public class NodeBootstrapPlanTests
         Assert.Equal(["worker-1"], launched);
     }
 
+    [Fact]
+    public async Task RepairLabelsANodeThatJoinedByCloudInitInsteadOfReplacingIt()
+    {
+        var manager = new FakeNodeShell("m1");
+        var managerSpec = Spec("manager-1", NodeRole.FirstManager);
+        await NodeBootstrap.RunAsync(new NodeContext(manager, manager, managerSpec, null, _log.Add));
+        manager.Labels["w9"] = [];
+        var listing = new SwarmListing(manager);
+        listing.Nodes.Add(("node-m1", "manager", "ready", "manager-1"));
+        listing.Nodes.Add(("w9", "worker", "ready", ""));
+        NodeLauncher launch = (_, _) => throw new InvalidOperationException("nothing should be launched");
+        var wanted = Spec("worker-1", NodeRole.Worker, "10.0.1.4:2377") with { AdvertiseAddress = "10.0.1.9" }; // the listing's address
+        var report = await new SwarmRepair(listing, managerSpec, [wanted], launch, SwarmRepair.FromManager(manager, managerSpec), _log.Add).RunAsync();
+        Assert.Equal(["worker-1"], report.Labelled);
+        Assert.Equal("worker-1", manager.Labels["w9"]["futuswarm.node"]);
+    }
+
     /// <summary>Adds node ls / node inspect of a whole swarm to a fake manager.</summary>
     sealed class SwarmListing(FakeNodeShell inner) : INodeShell
     {
@@ -207,7 +224,7 @@ public class NodeBootstrapPlanTests
                 var json = System.Text.Json.JsonSerializer.Serialize(Nodes.Where(n => ids.Contains(n.Id)).Select(n => new
                 {
                     ID = n.Id,
-                    Spec = new { Role = n.Role, Labels = new Dictionary<string, string> { ["futuswarm.node"] = n.Name } },
+                    Spec = new { Role = n.Role, Labels = n.Name == "" ? [] : new Dictionary<string, string> { ["futuswarm.node"] = n.Name } },
                     Status = new { State = n.State, Addr = "10.0.1.9" },
                 }));
                 return Task.FromResult(new ShellResult(0, json, ""));
