@@ -90,6 +90,15 @@ public sealed class NodeBootstrapTests(ITestOutputHelper output)
         using var shell = await node.ConnectAsync(fingerprint);
         Assert.Equal("ok", (await shell.RunAsync(["echo", "ok"])).StdOut.Trim());
         Assert.Contains("Accepted publickey", File.ReadAllText(node.SshdLog));
+
+        // The shell's other two verbs over the same connection: stdin, and SFTP files with their mode.
+        Assert.Equal("it's $(not) run", (await shell.RunAsync(["cat"], "it's $(not) run"u8.ToArray())).StdOut);
+        var file = Path.Combine(node.Dir, "secret-file");
+        await shell.WriteFileAsync(file, "x"u8.ToArray(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal("x"u8.ToArray(), await shell.ReadFileAsync(file));
+        Assert.Null(await shell.ReadFileAsync(file + ".missing"));
+        Assert.Single(Directory.GetFiles(node.Dir, "secret-file*")); // no temporary file left behind
         Log($"test total: {total.ElapsedMilliseconds} ms");
     }
 }

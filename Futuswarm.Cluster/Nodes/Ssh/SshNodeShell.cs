@@ -13,6 +13,7 @@ public sealed class SshNodeShell : INodeShell
     readonly SshClient _ssh;
     readonly SftpClient _sftp;
     public string Name { get; }
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
     private SshNodeShell(SshClient ssh, SftpClient sftp, string name) => (_ssh, _sftp, Name) = (ssh, sftp, name);
 
@@ -83,6 +84,7 @@ public sealed class SshNodeShell : INodeShell
     public async Task<ShellResult> RunAsync(IReadOnlyList<string> argv, byte[]? stdin = null, CancellationToken ct = default)
     {
         using var cmd = _ssh.CreateCommand(PosixQuote.CommandLine(argv), Encoding.UTF8);
+        cmd.CommandTimeout = CommandTimeout; // a hung engine or apt must not hang provisioning forever
         var run = cmd.ExecuteAsync(ct);
         // Always close stdin, so a program that reads it sees end of input instead of waiting.
         using (var input = cmd.CreateInputStream())
