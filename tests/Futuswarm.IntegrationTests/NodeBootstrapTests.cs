@@ -101,4 +101,31 @@ public sealed class NodeBootstrapTests(ITestOutputHelper output)
         Assert.Single(Directory.GetFiles(node.Dir, "secret-file*")); // no temporary file left behind
         Log($"test total: {total.ElapsedMilliseconds} ms");
     }
+
+    [Fact]
+    public async Task ASecondManagerJoinsAsManager()
+    {
+        var total = Stopwatch.StartNew();
+        await using var lab = await NetnsLab.StartAsync(Log);
+        var first = await lab.AddNodeAsync();
+        var second = await lab.AddNodeAsync();
+        var firstSpec = first.Spec("manager-1", NodeRole.FirstManager);
+        using var m1 = await first.ConnectAsync(first.HostPublicKey);
+        await NodeBootstrap.RunAsync(new NodeContext(m1, m1, firstSpec, null, Log));
+
+        var spec = second.Spec("manager-2", NodeRole.Manager, $"{first.Address}:2377");
+        using var m2 = await second.ConnectAsync(second.HostPublicKey);
+        var tokens = SwarmRepair.FromManager(m1, firstSpec);
+        var joined = await NodeBootstrap.RunAsync(new NodeContext(m2, m1, spec, tokens, Log, firstSpec));
+        Assert.True(joined.Single(r => r.Step == "swarm").Changed);
+        Assert.False(joined.Single(r => r.Step == "overlay").Changed); // swarm-scoped: made once, by the first manager
+        Assert.Equal("true", (await second.DockerAsync("info", "--format", "{{.Swarm.ControlAvailable}}")).StdOut.Trim());
+
+        var again = await NodeBootstrap.RunAsync(new NodeContext(m2, m1, spec, tokens, Log, firstSpec));
+        Assert.All(again, r => Assert.False(r.Changed, $"{r.Step}: {r.Detail}"));
+        var nodes = await SwarmNodes.ListAsync(m1, firstSpec, default);
+        Assert.Equal(["manager", "manager"], nodes.Select(n => n.Role));
+        Assert.Equal(["manager-1", "manager-2"], nodes.Select(n => n.Name).Order());
+        Log($"test total: {total.ElapsedMilliseconds} ms");
+    }
 }
