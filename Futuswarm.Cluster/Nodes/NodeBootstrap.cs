@@ -16,11 +16,14 @@ public static class NodeBootstrap
         new OverlayNetworkStep(),
     ];
 
-    public static async Task<IReadOnlyList<StepResult>> RunAsync(NodeContext ctx, CancellationToken ct = default)
+    public static Task<IReadOnlyList<StepResult>> RunAsync(NodeContext ctx, CancellationToken ct = default) => RunAsync(ctx, Steps, ct);
+
+    /// <summary>A part of the list, in its order (the local cluster runs only the swarm steps on its own engine).</summary>
+    public static async Task<IReadOnlyList<StepResult>> RunAsync(NodeContext ctx, IEnumerable<NodeStep> steps, CancellationToken ct = default)
     {
         ctx.Spec.Validate();
         var results = new List<StepResult>();
-        foreach (var step in Steps.Where(s => s.AppliesTo(ctx.Spec)))
+        foreach (var step in steps.Where(s => s.AppliesTo(ctx.Spec)))
         {
             var started = DateTime.UtcNow;
             var r = await step.EnsureAsync(ctx, ct);
