@@ -128,6 +128,16 @@ public static class ErrorCodes
     public const string UserDataTooLarge = "FSW6043";
     public const string InstanceLaunchFailed = "FSW6044";
 
+    // Node bootstrap and the swarm part of repair (Futuswarm.Cluster/Nodes).
+    public const string NodeSpecInvalid = "FSW6045";
+    public const string NodeStepFailed = "FSW6046";
+    public const string NodeSwarmConflict = "FSW6047";
+    public const string NodeEngineNotReady = "FSW6048";
+    public const string NodeJoinFailed = "FSW6049";
+    public const string NodeEngineConfigInvalid = "FSW6050";
+    public const string NodeNetworkConflict = "FSW6051";
+    public const string ConsoleHostKeysMissing = "FSW6052";
+
     // From FSW6055: the cluster operations (ProvisionCluster, RepairCluster, ClusterStatus, DestroyCluster).
     public const string ClusterStateMissing = "FSW6055";
     public const string DestroyNotConfirmed = "FSW6056";

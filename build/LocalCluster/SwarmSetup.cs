@@ -1,11 +1,15 @@
 using System.Text.Json;
 using Futuswarm.Build.Framework;
+using Futuswarm.Cluster.Nodes;
+using Futuswarm.Cluster.Nodes.Steps;
+using Futuswarm.Protocol;
 
 namespace Futuswarm.Build.LocalCluster;
 
 /// <summary>Step c (swarm): docker_gwbridge pre-created on our own bridge name, a single-node swarm on loopback,
 /// and the attachable overlay every service joins. Never re-inits; never adopts a swarm it did not create
-/// unless --use-existing-swarm.</summary>
+/// unless --use-existing-swarm. The init and the overlay are the node bootstrap's own steps
+/// (Futuswarm.Cluster/Nodes), run here through LocalNodeShell; the refusals are the local cluster's policy.</summary>
 static class SwarmSetup
 {
     public const string OverlayNetwork = "futuswarm";
@@ -14,30 +18,28 @@ static class SwarmSetup
 
     sealed record SwarmInfo(string LocalNodeState, bool ControlAvailable);
 
+    static readonly NodeStep[] Steps = [new SwarmMembershipStep(), new OverlayNetworkStep()];
+
     public static async Task<StartedState> EnsureAsync(Docker docker, LocalClusterSettings s, StartedState state, ILog log,
         CancellationToken ct)
     {
         var ours = state.OwnEngine || (state.SwarmInitByUs && state.DockerSocket == docker.Socket);
         var swarm = await WaitSettledAsync(docker, ours, ct);
 
+        var gwBridgeExisted = true;
         switch (swarm.LocalNodeState)
         {
             case "inactive":
-                state = await EnsureGwBridgeAsync(docker, s, state, log, ct);
-                await docker.RunAsync(["swarm", "init", "--listen-addr", $"127.0.0.1:{PortGuard.SwarmPort}",
-                    "--advertise-addr", $"127.0.0.1:{PortGuard.SwarmPort}"], ct);
-                state = (state with { SwarmInitByUs = true }).Save(s.StateFile);
-                log.Info("swarm: initialised (single manager on 127.0.0.1:2377)");
+                gwBridgeExisted = (await docker.RunAsync(["network", "inspect", "docker_gwbridge"], ct, check: false)).Ok;
                 break;
             case "active" when ours:
-                log.Info("swarm: active (ours), skip");
                 break;
             case "active" when !s.UseExistingSwarm:
                 throw new BuildFailure($"FSW6002: the engine at {docker.Socket} is already in a swarm that LocalCluster did not " +
                     "create. LocalCluster never turns an existing swarm into a Futuswarm cluster unless asked: pass " +
                     "--use-existing-swarm to use it as it is, or point --engine at another engine.");
             case "active":
-                log.Info("swarm: active (existing swarm, --use-existing-swarm), skip");
+                log.Info("swarm: active (existing swarm, --use-existing-swarm)");
                 break;
             case "locked":
                 throw new BuildFailure($"FSW6002: the swarm on {docker.Socket} is locked; unlock it with 'docker swarm unlock' first.");
@@ -45,49 +47,44 @@ static class SwarmSetup
                 throw new BuildFailure($"FSW6005: the swarm on {docker.Socket} is in state '{swarm.LocalNodeState}'; " +
                     "see 'docker info' and the engine log.");
         }
-
-        var manager = swarm.LocalNodeState == "inactive" ? (await InfoAsync(docker, ct)).ControlAvailable : swarm.ControlAvailable;
-        if (!manager)
+        if (swarm.LocalNodeState == "active" && !swarm.ControlAvailable)
             throw new BuildFailure($"FSW6002: the engine at {docker.Socket} is a swarm worker; LocalCluster needs a manager.");
-        await EnsureOverlayAsync(docker, log, ct);
+
+        var spec = new NodeSpec
+        {
+            Name = "local",
+            Role = NodeRole.FirstManager,
+            AdvertiseAddress = "127.0.0.1",
+            SwarmPort = PortGuard.SwarmPort,
+            DockerCli = docker.Cli,
+            DockerSocket = docker.Socket,
+            OverlayNetwork = OverlayNetwork,
+            GwBridge = new GwBridgeSpec(GwBridgeName, GwBridgeSubnet),
+        };
+        using var shell = new LocalNodeShell();
+        IReadOnlyList<StepResult> results;
+        try
+        {
+            results = await NodeBootstrap.RunAsync(new NodeContext(shell, shell, spec, null, log.Info), Steps, ct);
+        }
+        catch (FswException e) when (e.Code == ErrorCodes.NodeNetworkConflict)
+        {
+            throw new BuildFailure($"FSW6002: {e.Message[(e.Code.Length + 2)..]}"); // the local cluster's code for a foreign setup
+        }
+        catch (FswException e)
+        {
+            throw new BuildFailure(e.Message, e);
+        }
+        finally
+        {
+            // Recorded even if the init failed after it: the interface is ours to delete when our engine stops.
+            if (!gwBridgeExisted && (await docker.RunAsync(["network", "inspect", "docker_gwbridge"], CancellationToken.None, check: false)).Ok)
+                state = (state with { GwBridgeInterface = GwBridgeName }).Save(s.StateFile);
+        }
+
+        if (results.Single(r => r.Step == "swarm").Changed)
+            state = (state with { SwarmInitByUs = true }).Save(s.StateFile);
         return state;
-    }
-
-    /// <summary>Swarm-mode networking would create docker_gwbridge with the interface name "docker_gwbridge";
-    /// creating it first with our own name keeps two engines on one host off each other's interface.</summary>
-    static async Task<StartedState> EnsureGwBridgeAsync(Docker docker, LocalClusterSettings s, StartedState state, ILog log,
-        CancellationToken ct)
-    {
-        var inspect = await docker.RunAsync(["network", "inspect", "docker_gwbridge", "--format",
-            "{{index .Options \"com.docker.network.bridge.name\"}}"], ct, check: false);
-        if (inspect.Ok)
-        {
-            log.Info($"docker_gwbridge: exists (interface {Nonempty(inspect.StdOut.Trim(), "docker_gwbridge")}), skip");
-            return state;
-        }
-        await docker.RunAsync(["network", "create", "--driver", "bridge", "--subnet", GwBridgeSubnet,
-            "--opt", "com.docker.network.bridge.name=" + GwBridgeName,
-            "--opt", "com.docker.network.bridge.enable_icc=false",
-            "--opt", "com.docker.network.bridge.enable_ip_masquerade=true",
-            "docker_gwbridge"], ct);
-        log.Info($"docker_gwbridge: created (interface {GwBridgeName}, {GwBridgeSubnet})");
-        return (state with { GwBridgeInterface = GwBridgeName }).Save(s.StateFile);
-    }
-
-    static async Task EnsureOverlayAsync(Docker docker, ILog log, CancellationToken ct)
-    {
-        var inspect = await docker.RunAsync(["network", "inspect", OverlayNetwork, "--format",
-            "{{.Driver}} {{.Attachable}} {{.Scope}}"], ct, check: false);
-        if (inspect.Ok)
-        {
-            if (inspect.StdOut.Trim() != "overlay true swarm")
-                throw new BuildFailure($"FSW6002: network '{OverlayNetwork}' exists but is '{inspect.StdOut.Trim()}' " +
-                    "(driver attachable scope); it must be an attachable swarm overlay. Remove it or use another engine.");
-            log.Info($"network {OverlayNetwork}: exists, skip");
-            return;
-        }
-        await docker.RunAsync(["network", "create", "--driver", "overlay", "--attachable", OverlayNetwork], ct);
-        log.Info($"network {OverlayNetwork}: created (attachable overlay)");
     }
 
     static async Task<SwarmInfo> InfoAsync(Docker docker, CancellationToken ct)
@@ -112,6 +109,4 @@ static class SwarmSetup
             await Task.Delay(250, ct);
         }
     }
-
-    static string Nonempty(string s, string fallback) => s.Length > 0 ? s : fallback;
 }

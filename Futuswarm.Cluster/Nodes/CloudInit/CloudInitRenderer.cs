@@ -1,0 +1,20 @@
+using Futuswarm.Protocol;
+
+namespace Futuswarm.Cluster.Nodes.CloudInit;
+
+/// <summary>The node bootstrap as cloud-init user data: the same step list as over SSH, each step's first-boot form.
+/// A joining node reads its token from the SSM SecureString on the node itself; user data never holds it.</summary>
+public static class CloudInitRenderer
+{
+    public static string Render(NodeSpec spec)
+    {
+        spec.Validate();
+        if (spec.Role != NodeRole.FirstManager && (spec.JoinTokenParameter is null || spec.Region is null))
+            throw new FswException(ErrorCodes.NodeSpecInvalid,
+                $"{ErrorCodes.NodeSpecInvalid}: node '{spec.Name}' joins a swarm, so cloud-init needs the join token's SSM parameter and region.");
+        var config = new CloudConfig();
+        foreach (var step in NodeBootstrap.Steps.Where(s => s.AppliesTo(spec)))
+            step.Render(spec, config);
+        return config.ToYaml();
+    }
+}

@@ -1,0 +1,38 @@
+using Futuswarm.Cluster.Nodes.Steps;
+
+namespace Futuswarm.Cluster.Nodes;
+
+/// <summary>The ordered step list and its runner. Run twice, the second run reports every step skipped.</summary>
+public static class NodeBootstrap
+{
+    /// <summary>The order matters: the engine's settings before the swarm (a restart after init would be needless),
+    /// the swarm before labels and the overlay.</summary>
+    public static IReadOnlyList<NodeStep> Steps { get; } =
+    [
+        new DockerPresentStep(),
+        new DaemonJsonStep(),
+        new SwarmMembershipStep(),
+        new NodeLabelsStep(),
+        new OverlayNetworkStep(),
+    ];
+
+    public static Task<IReadOnlyList<StepResult>> RunAsync(NodeContext ctx, CancellationToken ct = default) => RunAsync(ctx, Steps, ct);
+
+    /// <summary>A part of the list, in its order (the local cluster runs only the swarm steps on its own engine).</summary>
+    public static async Task<IReadOnlyList<StepResult>> RunAsync(NodeContext ctx, IEnumerable<NodeStep> steps, CancellationToken ct = default)
+    {
+        ctx.Spec.Validate();
+        var results = new List<StepResult>();
+        foreach (var step in steps.Where(s => s.AppliesTo(ctx.Spec)))
+        {
+            var started = DateTime.UtcNow;
+            var r = await step.EnsureAsync(ctx, ct);
+            var ms = (DateTime.UtcNow - started).TotalMilliseconds;
+            ctx.Log(r.Changed
+                ? $"[{ctx.Node.Name}] {r.Step}: {r.Detail} ({ms:0} ms)"
+                : $"[{ctx.Node.Name}] {r.Step}: {r.Detail}, skip ({ms:0} ms)");
+            results.Add(r);
+        }
+        return results;
+    }
+}

@@ -1,0 +1,26 @@
+using Futuswarm.Cluster.Nodes.CloudInit;
+
+namespace Futuswarm.Cluster.Nodes.Steps;
+
+/// <summary>The Docker engine, its CLI and curl (the join goes through the Engine API) are on the node; docker.io
+/// from the distribution's apt only if one is missing.</summary>
+public sealed class DockerPresentStep : NodeStep
+{
+    public override string Name => "docker";
+
+    // A fixed script: no value from the spec goes into it.
+    const string Present = "command -v dockerd >/dev/null 2>&1 && command -v curl >/dev/null 2>&1";
+    const string Install = "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io curl";
+
+    public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)
+    {
+        var cli = await ctx.Node.RunAsync([ctx.Spec.DockerCli, "--version"], null, ct);
+        var present = await ctx.Node.RunAsync(["sh", "-c", Present], null, ct);
+        if (cli.Ok && present.Ok) return Skip($"present ({cli.StdOut.Trim()})");
+        await ctx.MustAsync(Name, ctx.Node, ["sh", "-c", Install], ct);
+        return Did("installed docker.io and curl with apt");
+    }
+
+    public override void Render(NodeSpec spec, CloudConfig config) =>
+        config.Run("sh", "-c", $"{Present} || {{ {Install}; }}");
+}

@@ -1,0 +1,73 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Futuswarm.Cluster.Nodes.CloudInit;
+using Futuswarm.Protocol;
+
+namespace Futuswarm.Cluster.Nodes.Steps;
+
+/// <summary>Joining without the token ever being a process argument (visible in ps and /proc to every user): the
+/// request goes to the Engine API from a 0600 file that is deleted right after.</summary>
+static partial class SwarmJoin
+{
+    [GeneratedRegex("^SWMTKN-1-[A-Za-z0-9]+-[A-Za-z0-9]+$")] private static partial Regex TokenShape();
+
+    public static async Task JoinAsync(NodeContext ctx, CancellationToken ct)
+    {
+        var spec = ctx.Spec;
+        if (ctx.JoinToken is null)
+            throw new FswException(ErrorCodes.NodeJoinFailed, $"{ErrorCodes.NodeJoinFailed}: node '{spec.Name}' must join a swarm but no join token source was given.");
+        var token = (await ctx.JoinToken(spec.IsManager, ct)).Trim();
+        if (!TokenShape().IsMatch(token))
+            throw new FswException(ErrorCodes.NodeJoinFailed,
+                $"{ErrorCodes.NodeJoinFailed}: the join token for node '{spec.Name}' is not a swarm join token (SWMTKN-1-...); check its source.");
+
+        var body = new JsonObject
+        {
+            ["ListenAddr"] = $"0.0.0.0:{spec.SwarmPort}",
+            ["AdvertiseAddr"] = spec.AdvertiseAddress is { } a ? $"{a}:{spec.SwarmPort}" : "",
+            ["RemoteAddrs"] = new JsonArray(spec.ManagerAddress),
+            ["JoinToken"] = token,
+        };
+        var file = $"{spec.WorkDir}/join-{Guid.NewGuid():N}.json";
+        await ctx.MustAsync("swarm", ctx.Node, ["mkdir", "-p", "-m", "0700", spec.WorkDir], ct);
+        ShellResult r;
+        try
+        {
+            await ctx.Node.WriteFileAsync(file, Encoding.UTF8.GetBytes(body.ToJsonString()), UnixFileMode.UserRead | UnixFileMode.UserWrite, ct);
+            r = await ctx.Node.RunAsync(Curl(spec, file), null, ct);
+        }
+        finally
+        {
+            await ctx.Node.RunAsync(["rm", "-f", file], null, CancellationToken.None);
+        }
+        if (!r.Ok)
+            throw new FswException(ErrorCodes.NodeJoinFailed,
+                $"{ErrorCodes.NodeJoinFailed}: the engine on {ctx.Node.Name} refused to join {spec.ManagerAddress}: " +
+                $"{Redact.Tail(r.StdOut + " " + r.StdErr)}. Check the manager address, the swarm ports (2377, 7946, 4789) between the nodes and the token's role.");
+    }
+
+    static string[] Curl(NodeSpec spec, string file) =>
+        ["curl", "-sS", "--fail-with-body", "--max-time", "120", "--unix-socket", spec.DockerSocket, "-X", "POST",
+            "-H", "Content-Type: application/json", "--data-binary", "@" + file, "http://docker/swarm/join"];
+
+    // cloud-init: fixed scripts; values arrive as positional parameters, never spliced into the script. read and
+    // printf are shell builtins, so the token is in no process's argument list.
+    const string Fetch = "umask 077 && aws ssm get-parameter --region \"$1\" --name \"$2\" --with-decryption --query Parameter.Value --output text > \"$3\"";
+    const string Body = "umask 077; IFS= read -r t < \"$1\"; rm -f \"$1\"; " +
+        "case \"$t\" in SWMTKN-1-*) ;; *) echo 'join token malformed' >&2; exit 1;; esac; " +
+        "case \"$t\" in *[!A-Za-z0-9-]*) echo 'join token malformed' >&2; exit 1;; esac; " +
+        "printf '{\"ListenAddr\":\"%s\",\"AdvertiseAddr\":\"%s\",\"RemoteAddrs\":[\"%s\"],\"JoinToken\":\"%s\"}' \"$2\" \"$3\" \"$4\" \"$t\" > \"$5\"";
+    const string Post = "s=$1; shift; \"$@\"; c=$?; rm -f \"$s\"; exit $c";
+
+    public static void Render(NodeSpec spec, CloudConfig config)
+    {
+        var tokenFile = $"{spec.WorkDir}/join-token";
+        var bodyFile = $"{spec.WorkDir}/join.json";
+        config.Run("install", "-d", "-m", "0700", spec.WorkDir);
+        config.Run("sh", "-c", Fetch, "sh", spec.Region!, spec.JoinTokenParameter!, tokenFile);
+        config.Run("sh", "-c", Body, "sh", tokenFile, $"0.0.0.0:{spec.SwarmPort}",
+            spec.AdvertiseAddress is { } a ? $"{a}:{spec.SwarmPort}" : "", spec.ManagerAddress!, bodyFile);
+        config.Run(["sh", "-c", Post, "sh", bodyFile, .. Curl(spec, bodyFile)]);
+    }
+}
