@@ -1,4 +1,5 @@
 using Futuswarm.Cluster.Provisioning.Access;
+using Futuswarm.Cluster.Provisioning.Compute;
 using Futuswarm.Cluster.Provisioning.Database;
 using Futuswarm.Cluster.Provisioning.Definition;
 using Futuswarm.Cluster.Provisioning.Engine;
@@ -10,9 +11,9 @@ using Futuswarm.Cluster.Provisioning.State;
 namespace Futuswarm.Cluster.Provisioning;
 
 /// <summary>
-/// From a cluster definition to what provisioning would do. Today the network layer (VPC, gateway, subnets, routes,
-/// security groups), the state layer (KMS key, state bucket), identity (node roles and instance profiles) and access
-/// (the nodes' key pair, the wildcard certificate); the other kinds join the same reconciler as they are written.
+/// From a cluster definition to what provisioning would do: the state layer (KMS key, state bucket), identity (node
+/// roles and instance profiles), access (the nodes' key pair, the wildcard certificate), the network (VPC, gateway,
+/// subnets, routes, security groups), the nodes, the load balancer and the database, in one reconciler.
 /// </summary>
 public static class ClusterPlanner
 {
@@ -33,12 +34,16 @@ public static class ClusterPlanner
     /// <summary>The first admin's first key becomes the nodes' EC2 key pair, for bootstrap and repair over SSH.</summary>
     public static AccessSpec AccessOf(ClusterDefinition d) => new(d.Name, d.BaseDomain, d.FirstAdmins[0].Keys[0]);
 
-    /// <summary>Every kind in dependency order: state first (it needs nothing), identity (it names the key and bucket),
-    /// access (key pair, certificate), the network, the load balancer (subnets, groups, certificate, manager
-    /// instances), the database (subnets, its group, the key). Destroy runs them in reverse.</summary>
     public static LoadBalancerSpec LoadBalancerOf(ClusterDefinition d) =>
         new(d.Name, d.BaseDomain, d.NodeGroups.Managers.Count, NetworkOf(d).Zones);
 
+    /// <summary>The nodes in the network's zones and VPC (manager-1's fixed address is in the first zone's subnet).</summary>
+    public static ComputeSpec ComputeOf(ClusterDefinition d) => ComputeSpec.From(d, NetworkOf(d));
+
+    /// <summary>Every kind in dependency order: state first (it needs nothing), identity (it names the key and bucket),
+    /// access (key pair, certificate), the network, the instances (subnets, groups, instance profiles, key pair), the
+    /// load balancer (subnets, groups, certificate, the manager instances' ids), the database (subnets, its group, the
+    /// key). Destroy runs them in reverse.</summary>
     /// <param name="destroyState">Whether a destroy removes the state bucket and the KMS key too (kept by default).</param>
     /// <param name="store">The cluster's store, once it exists: the database admin's password is sealed there.</param>
     /// <param name="waits">Replaces every bound, the database's long ones included (tests on fakes pass Immediate).</param>
@@ -49,6 +54,7 @@ public static class ClusterPlanner
         .. IdentityLayer.For(clouds.Iam, IdentityOf(d, clouds.AccountId, kmsKeyArn)).Kinds,
         .. AccessLayer.For(clouds.KeyPairs, clouds.Acm, clouds.AcmTags, AccessOf(d)).Kinds,
         .. NetworkLayer.For(clouds.Ec2, NetworkOf(d)).Kinds,
+        .. ComputeLayer.For(clouds.Instances, clouds.Ssm, ComputeOf(d), new ClusterNodeUserData(ComputeOf(d))).Kinds,
         .. LoadBalancerLayer.For(clouds.ElbV2, clouds.Acm, LoadBalancerOf(d)).Kinds,
         .. DatabaseLayer.For(clouds.Rds, DatabaseSpec.Of(d, NetworkOf(d)) with { InstanceWaits = waits ?? DatabaseWaits.Rds },
             store is null ? new UnsealedDatabaseAdmin() : new StoreDatabaseAdminSecrets(store.Store, store.Cipher, store.Cluster)).Kinds,

@@ -47,6 +47,11 @@ public sealed class ClusterOperationsTests : IDisposable
         Assert.Contains(report.Applied.Changes, c => c.Address.ToString() == "vpc");
         Assert.All(report.Applied.Changes, c => Assert.Equal(ChangeAction.Create, c.Action));
         Assert.DoesNotContain(_fakes.MutatingCalls, c => c.Failed);
+        // The nodes came before the load balancer in the same run: the managers, and only they, are its targets.
+        var managers = _fakes.Ec2.AllInstances.Where(i => i.Tags[Cluster.Provisioning.Compute.ComputeNode.NodeRoleTag] == "manager").ToList();
+        Assert.Equal(3, managers.Count);
+        Assert.Equal(6, _fakes.Ec2.TaggedInstances(_definition.Name).Count);
+        Assert.Equal(managers.Select(i => $"{i.InstanceId}:80").Order(StringComparer.Ordinal), _fakes.ElbV2.RegisteredTargets);
 
         var acl = await new AclRepository(Store().Store).LoadAsync(default);
         Assert.Equal(["alice", "bob"], acl.Users.Select(u => u.Name));

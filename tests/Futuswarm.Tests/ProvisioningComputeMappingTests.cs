@@ -109,7 +109,8 @@ public class ProvisioningComputeMappingTests
             """));
         var tags = new Dictionary<string, string> { ["futuswarm:cluster"] = "demo", ["futuswarm:role"] = "instance[manager-1]" };
         var launch = new InstanceLaunch("ami-0de12a0000000a064", "t3.medium", "subnet-0a1b", ["sg-1", "sg-3"], "futuswarm-demo-manager", "futuswarm-demo",
-            "#cloud-config\nruncmd: [echo hé]\n", MetadataOptions.Required, new RootVolume("/dev/xvda", 30, "gp3", true, true), true, tags, "manager-1-0f3c");
+            "#cloud-config\nruncmd: [echo hé]\n", MetadataOptions.Required, new RootVolume("/dev/xvda", 30, "gp3", true, true), true, tags, "manager-1-0f3c",
+            PrivateIpAddress: "10.40.0.10");
 
         var instance = await Ec2(handler).RunInstanceAsync(launch, default);
 
@@ -122,6 +123,9 @@ public class ProvisioningComputeMappingTests
         Assert.Equal(("0", "subnet-0a1b", "sg-1", "sg-3", "true", "true"),
             (p["NetworkInterface.1.DeviceIndex"], p["NetworkInterface.1.SubnetId"], p["NetworkInterface.1.SecurityGroupId.1"],
              p["NetworkInterface.1.SecurityGroupId.2"], p["NetworkInterface.1.AssociatePublicIpAddress"], p["NetworkInterface.1.DeleteOnTermination"]));
+        // manager-1's fixed address, on the interface too (EC2 refuses the top-level PrivateIpAddress with an interface).
+        Assert.Equal("10.40.0.10", p["NetworkInterface.1.PrivateIpAddress"]);
+        Assert.DoesNotContain("PrivateIpAddress", p.Keys);
         // Subnet and groups only on the interface: EC2 refuses them at the top level together with one.
         Assert.DoesNotContain(p.Keys, k => k is "SubnetId" || k.StartsWith("SecurityGroupId", StringComparison.Ordinal));
         Assert.Equal(("/dev/xvda", "30", "gp3", "true", "true"),
@@ -249,6 +253,8 @@ public class ProvisioningComputeMappingTests
 
         var e = await Assert.ThrowsAsync<CloudException>(() => Ec2(handler).RunInstanceAsync(launch, default));
 
+        // No fixed address: none is sent, EC2 picks one.
+        Assert.DoesNotContain(handler.Requests.Single().Form.Keys, k => k.EndsWith("PrivateIpAddress", StringComparison.Ordinal));
         Assert.Equal(("RunInstances", "InvalidParameterValue"), (e.Call, e.Code));
         Assert.Contains("iamInstanceProfile", e.Detail);
     }

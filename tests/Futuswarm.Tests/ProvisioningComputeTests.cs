@@ -21,12 +21,12 @@ public class ProvisioningComputeTests
 
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
 
-    internal static readonly ComputeSpec Spec = new("demo", "eu-north-1", ["eu-north-1a", "eu-north-1b"],
+    internal static readonly ComputeSpec Spec = new("demo", "eu-north-1", "10.40.0.0/16", ["eu-north-1a", "eu-north-1b"],
         new NodeGroup(3, "t3.medium", 30, NoLabels),
         new NodeGroup(3, "t3.large", 50, new Dictionary<string, string> { ["tier"] = "web" }));
 
     /// <summary>One account: the fakes and the layers on them, run in dependency order in one context per run.</summary>
-    private sealed class Cloud
+    internal sealed class Cloud
     {
         public FakeEc2Cloud Ec2 { get; } = new();
         public FakeIamCloud Iam { get; } = new();
@@ -106,7 +106,7 @@ public class ProvisioningComputeTests
             + $"{Required} root=/dev/xvda:{disk}GB:gp3:encrypted:delete-on-termination public_ip=True";
         Assert.Equal(
         [
-            Launch("manager-1", "t3.medium", a, $"{nodes},{managers}", "futuswarm-demo-manager", 30),
+            Launch("manager-1", "t3.medium", a, $"{nodes},{managers}", "futuswarm-demo-manager", 30) + " private_ip=10.40.0.10",
             Launch("manager-2", "t3.medium", b, $"{nodes},{managers}", "futuswarm-demo-manager", 30),
             Launch("manager-3", "t3.medium", a, $"{nodes},{managers}", "futuswarm-demo-manager", 30),
             Launch("worker-1", "t3.large", a, nodes, "futuswarm-demo-worker", 50),
@@ -294,7 +294,7 @@ public class ProvisioningComputeTests
             """
             Cluster "demo": 0 to create, 0 to update, 1 to replace, 0 to delete.
 
-            -/+ instance[worker-3]  # instance type, subnet, instance profile and root volume cannot change in place
+            -/+ instance[worker-3]  # instance type, subnet, private address, instance profile and root volume cannot change in place
                 ~ instance_type: t3.xlarge -> t3.large
 
             """, plan.ToText());
@@ -489,6 +489,7 @@ public class ProvisioningComputeTests
                 + metadata: tokens=required hop_limit=1 endpoint=enabled
                 + root_volume: 30 GB gp3 encrypted, deleted with the instance
                 + public_ip: true
+                + private_ip: 10.40.0.10
 
             + instance[worker-1]  # not found
                 + instance_type: t4g.large

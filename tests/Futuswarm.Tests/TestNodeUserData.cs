@@ -3,8 +3,8 @@ using Futuswarm.Cluster.Provisioning.Compute;
 namespace Futuswarm.Tests;
 
 /// <summary>
-/// User data for the compute tests only: a cloud-config that names the node and does nothing else. The bootstrap
-/// provides the real one (Docker, the join token from SSM, swarm join).
+/// User data for the compute tests only: a cloud-config that names the node and does nothing else. ClusterNodeUserData
+/// is the real one (Docker, the join token from SSM, swarm join).
 /// </summary>
 internal sealed class TestNodeUserData(int padding = 0) : INodeUserData
 {

@@ -69,7 +69,7 @@ public sealed class AwsEc2Instances(IAmazonEC2 client) : IEc2Instances
     }
 
     /// <summary>The request as EC2 needs it: one instance, base64 user data, the network interface carrying subnet,
-    /// groups and the public address (EC2 refuses those at the top level together with an interface), tags on
+    /// groups, a fixed private address if any and the public address (EC2 refuses those at the top level together with an interface), tags on
     /// instance and volumes.</summary>
     internal static RunInstancesRequest RunRequest(InstanceLaunch launch) => new()
     {
@@ -95,6 +95,8 @@ public sealed class AwsEc2Instances(IAmazonEC2 client) : IEc2Instances
                 SubnetId = launch.SubnetId,
                 Groups = launch.SecurityGroupIds.ToList(),
                 AssociatePublicIpAddress = launch.AssociatePublicIpAddress,
+                // Null leaves it out of the request: EC2 picks an address.
+                PrivateIpAddress = launch.PrivateIpAddress,
                 DeleteOnTermination = true,
             },
         ],

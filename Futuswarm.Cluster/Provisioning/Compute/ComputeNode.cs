@@ -15,6 +15,13 @@ public enum NodeRole
 /// </summary>
 public sealed record ComputeNode(string Cluster, NodeRole Role, int Index, string Zone, NodeGroup Group)
 {
+    /// <summary>The private IPv4 address the node is launched with: manager-1's fixed one (the swarm's join address),
+    /// null for every other node (EC2 picks).</summary>
+    public string? PrivateIp { get; init; }
+
+    /// <summary>manager-1: the node that initialises the swarm, at the fixed address the others join.</summary>
+    public bool IsFirstManager => Role == NodeRole.Manager && Index == 1;
+
     public const string Kind = "instance";
 
     /// <summary>The tag naming the node's swarm role, besides <c>futuswarm:role=instance[...]</c>.</summary>
@@ -39,7 +46,10 @@ public sealed record ComputeNode(string Cluster, NodeRole Role, int Index, strin
     /// <summary>The nodes of a spec, managers first, each group spread over the zones in order.</summary>
     public static IReadOnlyList<ComputeNode> All(ComputeSpec spec) =>
     [
-        .. Enumerable.Range(1, spec.Managers.Count).Select(i => new ComputeNode(spec.Cluster, NodeRole.Manager, i, ZoneOf(spec, i), spec.Managers)),
+        .. Enumerable.Range(1, spec.Managers.Count).Select(i => new ComputeNode(spec.Cluster, NodeRole.Manager, i, ZoneOf(spec, i), spec.Managers)
+        {
+            PrivateIp = i == 1 ? spec.FirstManagerAddress : null,
+        }),
         .. Enumerable.Range(1, spec.Workers.Count).Select(i => new ComputeNode(spec.Cluster, NodeRole.Worker, i, ZoneOf(spec, i), spec.Workers)),
     ];
 

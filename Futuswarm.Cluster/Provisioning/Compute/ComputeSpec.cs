@@ -1,22 +1,32 @@
 using Futuswarm.Cluster.Provisioning.Definition;
+using Futuswarm.Cluster.Provisioning.Network;
 using Futuswarm.Protocol;
 
 namespace Futuswarm.Cluster.Provisioning.Compute;
 
 /// <summary>
-/// What the instances need from the cluster definition: the cluster, its zones (in the network's order: node i goes to
-/// zone (i-1) mod N) and the two node groups. <see cref="Validate"/> checks it with FSW6025, naming the field.
+/// What the instances need from the cluster definition: the cluster, the VPC's CIDR (manager-1's fixed address is in
+/// its zone's subnet), its zones (in the network's order: node i goes to zone (i-1) mod N) and the two node groups.
+/// <see cref="Validate"/> checks it with FSW6025, naming the field.
 /// </summary>
-public sealed record ComputeSpec(string Cluster, string Region, IReadOnlyList<string> Zones, NodeGroup Managers, NodeGroup Workers)
+public sealed record ComputeSpec(string Cluster, string Region, string VpcCidr, IReadOnlyList<string> Zones, NodeGroup Managers, NodeGroup Workers)
 {
     public ClusterNames Names => new(Cluster);
 
-    /// <summary>The zones are the network's (<c>ClusterPlanner.NetworkOf(d).Zones</c>), so nodes land in the subnets that exist.</summary>
-    public static ComputeSpec From(ClusterDefinition d, IReadOnlyList<string> zones) =>
-        new(d.Name, d.Region, zones, d.NodeGroups.Managers, d.NodeGroups.Workers);
+    /// <summary>The VPC and zones are the network's (<c>ClusterPlanner.NetworkOf(d)</c>), so nodes land in the subnets that exist.</summary>
+    public static ComputeSpec From(ClusterDefinition d, NetworkSpec network) =>
+        new(d.Name, d.Region, network.VpcCidr, network.Zones, d.NodeGroups.Managers, d.NodeGroups.Workers);
+
+    /// <summary>
+    /// manager-1's private address: host 10 of the first zone's subnet (<see cref="FixedAddress"/>). Joining nodes
+    /// name it in their user data, which is written before they launch, so it cannot be the address EC2 would pick.
+    /// </summary>
+    public string FirstManagerAddress => FixedAddress.In(SubnetLayout.CidrFor(VpcCidr, Zones[0]));
 
     public ComputeSpec Validate()
     {
+        if (!Cidr.TryParse(VpcCidr, out var vpc) || vpc.ToString() != VpcCidr || vpc.Prefix is < 16 or > 24)
+            Fail("vpcCidr", $"'{VpcCidr}' must be an IPv4 network from /16 to /24 (the network's)");
         if (Zones.Count == 0 || Zones.Distinct().Count() != Zones.Count)
             Fail("zones", "give one or more distinct zones (the network's)");
         if (Managers.Count is not (1 or 3))

@@ -1,8 +1,8 @@
 namespace Futuswarm.Cluster.Provisioning.Compute;
 
 /// <summary>
-/// The cloud-init text a node boots with (the bootstrap provides it: install Docker, read the join token from SSM,
-/// join the swarm). Read once, at the first boot: a changed text is not drift, only new nodes get it.
+/// The cloud-init text a node boots with (<see cref="ClusterNodeUserData"/>: the bootstrap, i.e. install Docker, read
+/// the join token from SSM, join the swarm). Read once, at the first boot: a changed text is not drift, only new nodes get it.
 /// </summary>
 public interface INodeUserData
 {

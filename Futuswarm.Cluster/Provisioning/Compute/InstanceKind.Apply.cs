@@ -15,25 +15,64 @@ public sealed partial class InstanceKind
         var node = _nodes[change.Address];
         var image = _images.GetValueOrDefault(node.Group.InstanceType)
             ?? throw new InvalidOperationException($"{change.Address}: no image resolved; CreateAsync must follow a plan of this kind");
-        var text = userData.For(node);
-        var size = Encoding.UTF8.GetByteCount(text);
-        if (size > MaxUserDataBytes)
-            throw new FswException(ErrorCodes.UserDataTooLarge,
-                $"The user data of {change.Address} is {size} bytes, over EC2's limit of {MaxUserDataBytes}. Nothing was launched.");
+        var text = UserDataOf(node);
+        if (node.PrivateIp is { } ip) await UntilAddressFreeAsync(node, ip, ctx, ct);
         var launch = new InstanceLaunch(
             image.ImageId, node.Group.InstanceType, ctx.RequireId(NetworkAddresses.Subnet(node.Zone)),
             GroupsOf(node).Select(ctx.RequireId).ToList(), ProfileOf(node), spec.Names.KeyPair, text, MetadataOptions.Required,
             // The account's default EBS key (aws/ebs): usable by EC2 without a grant in the cluster key's policy.
             new RootVolume(image.RootDeviceName, node.Group.DiskGb, VolumeType, Encrypted: true, DeleteOnTermination: true),
-            AssociatePublicIpAddress: true, TagsFor(node, ctx), ClientToken: "");
+            AssociatePublicIpAddress: true, TagsFor(node, ctx), ClientToken: "", PrivateIpAddress: node.PrivateIp);
         // A token per attempt: the SDK resends the same request (and token) after a timeout or a 5xx, and EC2 answers
         // the instance that request made, never a second one. An attempt EC2 refused made nothing, so the next gets a
         // fresh token. A later run finds an instance by its tags; a fixed token would answer a terminated one forever.
-        var instance = await Retry.OnEventualConsistencyAsync(
-            c => ec2.RunInstanceAsync(launch with { ClientToken = $"{node.Address.Name}-{Guid.NewGuid():N}" }, c), JustCreated, ctx.Waits, ct);
+        InstanceInfo instance;
+        try
+        {
+            instance = await Retry.OnEventualConsistencyAsync(
+                c => ec2.RunInstanceAsync(launch with { ClientToken = $"{node.Address.Name}-{Guid.NewGuid():N}" }, c), JustCreated, ctx.Waits, ct);
+        }
+        catch (CloudException e) when (e.Code == "InvalidIPAddress.InUse" && node.PrivateIp is { } taken)
+        {
+            // No instance holds it (checked just before): another interface does, e.g. the load balancer's or the database's.
+            throw new FswException(ErrorCodes.InstanceLaunchFailed,
+                $"{change.Address} must have the address {taken} (the other nodes join the swarm there), but a network interface "
+                + $"that is not an instance holds it ({e.Detail}). Nothing was launched. Free the address (find it with aws ec2 "
+                + $"describe-network-interfaces --filters Name=addresses.private-ip-address,Values={taken}) and run again.");
+        }
         ctx.Created(change.Address, instance.InstanceId, $"{node.Group.InstanceType} in {node.Zone} from {image.ImageId}");
         await UntilRunningAsync(change.Address, instance.InstanceId, ctx, ct);
         return instance.InstanceId;
+    }
+
+    /// <summary>The node's user data, checked against EC2's limit (FSW6043): at plan time and again at launch.</summary>
+    private string UserDataOf(ComputeNode node)
+    {
+        var text = userData.For(node);
+        var size = Encoding.UTF8.GetByteCount(text);
+        return size <= MaxUserDataBytes ? text
+            : throw new FswException(ErrorCodes.UserDataTooLarge,
+                $"The user data of {node.Address} is {size} bytes, over EC2's limit of {MaxUserDataBytes}. Nothing was launched.");
+    }
+
+    /// <summary>
+    /// A fixed address is held until the instance that had it is terminated: after a manager-1 was terminated (by hand,
+    /// or replaced) the new one waits for it. A live instance at the address (not the node's: that one was observed) is
+    /// refused, as its address cannot be taken away from it.
+    /// </summary>
+    private async Task UntilAddressFreeAsync(ComputeNode node, string ip, ProvisionContext ctx, CancellationToken ct)
+    {
+        var holders = (await ec2.DescribeInstancesAsync(
+            [Ec2Filter.Of("private-ip-address", ip), Ec2Filter.Of("subnet-id", ctx.RequireId(NetworkAddresses.Subnet(node.Zone)))], ct))
+            .Where(i => i.State != "terminated").ToList();
+        if (holders.FirstOrDefault(i => i.State != "shutting-down") is { } live)
+            throw new FswException(ErrorCodes.InstanceLaunchFailed,
+                $"{node.Address} must have the address {ip} (the other nodes join the swarm there), but instance {live.InstanceId} "
+                + $"({live.Tags.GetValueOrDefault(ClusterTags.Role) ?? "not the cluster's"}, {live.State}) holds it. Nothing was launched. "
+                + "Terminate that instance and run again.");
+        foreach (var going in holders)
+            await Waiter.UntilAsync($"{going.InstanceId} to be terminated and release {ip}", c => DescribeGoingAsync(going.InstanceId, c),
+                i => i.State == "terminated", ctx.Waits, ct, ctx.Log);
     }
 
     protected override async Task UpdateAsync(Change change, ObservedInstance observed, ProvisionContext ctx, CancellationToken ct)

@@ -77,6 +77,9 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
 
     private Change Launch(ComputeNode node, ProvisionContext ctx)
     {
+        // Rendered now so that user data the bootstrap refuses (FSW6045) or EC2 would (FSW6043) stops the plan, and an
+        // apply's preview, before any call.
+        _ = UserDataOf(node);
         var image = _images.GetValueOrDefault(node.Group.InstanceType);
         return new Change(node.Address, ChangeAction.Create, "not found", [
             FieldChange.Set("instance_type", node.Group.InstanceType),
@@ -89,6 +92,8 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
             FieldChange.Set("root_volume", $"{node.Group.DiskGb} GB {VolumeType} encrypted, deleted with the instance"),
             // Public subnets and no NAT gateway: a node reaches registries and AWS APIs through its own public address.
             FieldChange.Set("public_ip", "true"),
+            // manager-1 only: the address the other nodes' user data names to join the swarm.
+            .. node.PrivateIp is { } ip ? [FieldChange.Set("private_ip", ip)] : Array.Empty<FieldChange>(),
             .. node.Group.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => FieldChange.Set("label " + l.Key, l.Value)),
         ]);
     }
@@ -107,7 +112,10 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
         var inSubnet = i.SubnetId is null ? null : ctx.AddressOf(i.SubnetId);
         if (inSubnet is { } at ? at != subnet : ctx.IdOf(subnet) is { } subnetId && i.SubnetId != subnetId)
             fixedFields.Add(new FieldChange("subnet", Named(i.SubnetId, ctx), subnet.ToString()));
-        if (i.InstanceProfileName != ProfileOf(node)) fixedFields.Add(new FieldChange("instance_profile", i.InstanceProfileName, ProfileOf(node)));
+        // An interface's primary address never changes: manager-1 elsewhere than its fixed address (launched before the
+        // address was fixed, or by hand) cannot be moved, and the joiners' user data names the fixed one.
+        if (node.PrivateIp is { } ip && i.PrivateIp is { } observedIp && observedIp != ip) fixedFields.Add(new FieldChange("private_ip", observedIp, ip));
+                if (i.InstanceProfileName != ProfileOf(node)) fixedFields.Add(new FieldChange("instance_profile", i.InstanceProfileName, ProfileOf(node)));
         if (observed.Root is { } root)
         {
             if (root.SizeGb != node.Group.DiskGb) fixedFields.Add(new FieldChange("root_volume_gb", $"{root.SizeGb}", $"{node.Group.DiskGb}"));
@@ -115,7 +123,7 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
             if (!root.Encrypted) fixedFields.Add(new FieldChange("root_volume_encrypted", "false", "true"));
         }
         if (fixedFields.Count > 0)
-            return [new Change(node.Address, ChangeAction.Replace, "instance type, subnet, instance profile and root volume cannot change in place", fixedFields)];
+            return [new Change(node.Address, ChangeAction.Replace, "instance type, subnet, private address, instance profile and root volume cannot change in place", fixedFields)];
 
         var fields = new List<FieldChange>();
         if (i.State is "stopped" or "stopping") fields.Add(new FieldChange("state", i.State, "running"));

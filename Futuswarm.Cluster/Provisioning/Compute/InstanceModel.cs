@@ -40,11 +40,13 @@ public sealed record RootVolume(string DeviceName, int SizeGb, string VolumeType
 /// <summary>
 /// Everything one RunInstances call sends (always one instance). <see cref="UserData"/> is the plain cloud-init text:
 /// the client encodes it. <see cref="ClientToken"/> makes the call idempotent: the same token answers the same instance.
+/// <see cref="PrivateIpAddress"/> is the primary interface's address when it must be a known one (manager-1); null lets
+/// EC2 pick.
 /// </summary>
 public sealed record InstanceLaunch(
     string ImageId, string InstanceType, string SubnetId, IReadOnlyList<string> SecurityGroupIds, string InstanceProfileName,
     string KeyName, string UserData, MetadataOptions Metadata, RootVolume Root, bool AssociatePublicIpAddress,
-    IReadOnlyDictionary<string, string> Tags, string ClientToken)
+    IReadOnlyDictionary<string, string> Tags, string ClientToken, string? PrivateIpAddress = null)
 {
     // The user data is the node's bootstrap script: kept out of logs and exception texts.
     public override string ToString() => $"{InstanceType} {ImageId} in {SubnetId} token {ClientToken}";

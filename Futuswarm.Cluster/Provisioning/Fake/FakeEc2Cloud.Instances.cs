@@ -9,11 +9,13 @@ namespace Futuswarm.Cluster.Provisioning.Fake;
 /// The instance calls of the fake EC2: launches that are pending for <see cref="PendingReads"/> reads and then running,
 /// terminated instances still listed (as EC2 lists them for about an hour), ClientToken idempotency, root volumes, and
 /// EC2's refusals where a wrong launch would show (unknown subnet or group, groups of another VPC, an unknown type or
-/// AMI, an AMI of the other architecture, a mapping that misses the AMI's root device, user data over 16 KB).
+/// AMI, an AMI of the other architecture, a mapping that misses the AMI's root device, user data over 16 KB, a private
+/// address outside the subnet or held by another instance that is not yet terminated). EC2 picks other addresses: here
+/// the lowest free one of the subnet.
 /// </summary>
 public sealed partial class FakeEc2Cloud : IEc2Instances
 {
-    private sealed class Instance(string id, InstanceLaunch launch, string zone, string volumeId, int ordinal)
+    private sealed class Instance(string id, InstanceLaunch launch, string zone, string volumeId, int ordinal, string privateIp)
     {
         public string Id { get; } = id;
         public InstanceLaunch Launch { get; } = launch;
@@ -26,7 +28,7 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
         public int ReadsLeft { get; set; }
         public string? StateReason { get; set; }
         public Dictionary<string, string> Tags { get; } = new(launch.Tags, StringComparer.Ordinal);
-        public string PrivateIp { get; } = $"10.40.{ordinal / 200}.{10 + ordinal % 200}";
+        public string PrivateIp { get; } = privateIp;
         public string PublicIp { get; } = $"198.51.100.{ordinal % 250 + 1}";
     }
 
@@ -65,6 +67,9 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
     /// <summary>How many launches EC2 still refuses the instance profile for, as it does while IAM propagates a new one.</summary>
     public int ProfileLag { get; set; }
 
+    /// <summary>How many reads a terminated instance stays shutting-down (holding its address) before it is terminated.</summary>
+    public int ShuttingDownReads { get; set; }
+
     /// <summary>The next launched instance goes shutting-down instead of running (e.g. its EBS key is not usable).</summary>
     public string? FailNextLaunchWith { get; set; }
 
@@ -79,6 +84,7 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
                 ["instance-state-name"] = [i.State],
                 ["instance-type"] = [i.Type],
                 ["subnet-id"] = [i.Launch.SubnetId],
+                ["private-ip-address"] = [i.PrivateIp],
                 ["availability-zone"] = [i.Zone],
             }))
             .Where(i => Visible(i.Id))
@@ -135,9 +141,11 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
         if (launch.Metadata.HopLimit is < 1 or > 64)
             throw Error("RunInstances", "InvalidParameterValue", "The HttpPutResponseHopLimit must be between 1 and 64");
 
+        var privateIp = PrivateIpFor(launch, subnet);
+
         var volume = new Volume(NewId("vol"), launch.Root.SizeGb, launch.Root.VolumeType, launch.Root.Encrypted, new(launch.Tags, StringComparer.Ordinal));
         _volumes[volume.Id] = volume;
-        var instance = new Instance(NewId("i"), launch, subnet.Zone, volume.Id, _instances.Count + 1) { ReadsLeft = PendingReads };
+        var instance = new Instance(NewId("i"), launch, subnet.Zone, volume.Id, _instances.Count + 1, privateIp) { ReadsLeft = PendingReads };
         if (FailNextLaunchWith is { } reason)
         {
             (instance.State, instance.StateReason, FailNextLaunchWith) = ("shutting-down", reason, null);
@@ -146,6 +154,26 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
         _instances.Add(instance);
         _tokens[launch.ClientToken] = instance.Id;
         return Task.FromResult(View(instance));
+    }
+
+    /// <summary>
+    /// The launch's address as EC2 checks it (inside the subnet, not one of its five reserved, not held by an instance
+    /// that is not yet terminated: a terminating one keeps its interface until it is gone), or the lowest free one.
+    /// </summary>
+    private string PrivateIpFor(InstanceLaunch launch, Subnet subnet)
+    {
+        var held = _instances.Where(i => i.Launch.SubnetId == subnet.Id && i.State != "terminated").Select(i => i.PrivateIp).ToHashSet();
+        if (launch.PrivateIpAddress is { } wanted)
+        {
+            if (!FixedAddress.Assignable(subnet.Cidr, wanted))
+                throw Error("RunInstances", "InvalidParameterValue", $"Address does not fall within the subnet's address range: {wanted} in {subnet.Cidr}");
+            return held.Contains(wanted) ? throw Error("RunInstances", "InvalidIPAddress.InUse", $"Address {wanted} is in use.") : wanted;
+        }
+        Cidr.TryParse(subnet.Cidr, out var cidr);
+        for (var host = cidr.Network + 4; host < cidr.Network + (1u << (32 - cidr.Prefix)) - 1; host++)
+            if (!held.Contains(FixedAddress.Format(host)))
+                return FixedAddress.Format(host);
+        throw Error("RunInstances", "InsufficientFreeAddressesInSubnet", $"The subnet {subnet.Id} has no free addresses left.");
     }
 
     public Task StartInstanceAsync(string instanceId, CancellationToken ct)
@@ -221,7 +249,8 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
     private static string Describe(InstanceLaunch l) =>
         $"{l.Tags.GetValueOrDefault(ClusterTags.Role)} {l.InstanceType} {l.ImageId} {l.SubnetId} groups={string.Join(",", l.SecurityGroupIds)} "
         + $"profile={l.InstanceProfileName} key={l.KeyName} {l.Metadata} root={l.Root.DeviceName}:{l.Root.SizeGb}GB:{l.Root.VolumeType}"
-        + $"{(l.Root.Encrypted ? ":encrypted" : "")}{(l.Root.DeleteOnTermination ? ":delete-on-termination" : "")} public_ip={l.AssociatePublicIpAddress}";
+        + $"{(l.Root.Encrypted ? ":encrypted" : "")}{(l.Root.DeleteOnTermination ? ":delete-on-termination" : "")} public_ip={l.AssociatePublicIpAddress}"
+        + (l.PrivateIpAddress is { } ip ? $" private_ip={ip}" : "");
 
     /// <summary>One read's worth of EC2 moving on: pending becomes running, stopping stopped, shutting-down terminated.</summary>
     private static void Step(Instance i)
@@ -239,7 +268,7 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
     private void Terminate(Instance instance)
     {
         if (instance.State is "terminated" or "shutting-down") return;
-        (instance.State, instance.ReadsLeft) = ("shutting-down", 0);
+        (instance.State, instance.ReadsLeft) = ("shutting-down", ShuttingDownReads);
         if (instance.Launch.Root.DeleteOnTermination) _volumes.Remove(instance.VolumeId);
     }
 

@@ -7,9 +7,12 @@ namespace Futuswarm.Cluster.Provisioning.Network;
 /// </summary>
 public static class SubnetLayout
 {
-    public static string CidrFor(NetworkSpec spec, string zone)
+    public static string CidrFor(NetworkSpec spec, string zone) => CidrFor(spec.VpcCidr, zone);
+
+    /// <summary>The same from the VPC's CIDR alone (the compute layer fixes manager-1's address in its zone's subnet).</summary>
+    public static string CidrFor(string vpcCidr, string zone)
     {
-        Cidr.TryParse(spec.VpcCidr, out var vpc);
+        Cidr.TryParse(vpcCidr, out var vpc);
         return vpc.Subnet(vpc.Prefix + 4, zone[^1] - 'a').ToString();
     }
 }

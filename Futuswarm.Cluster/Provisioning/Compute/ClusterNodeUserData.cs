@@ -1,0 +1,33 @@
+using Futuswarm.Cluster.Nodes;
+using Futuswarm.Cluster.Nodes.CloudInit;
+using BootstrapRole = Futuswarm.Cluster.Nodes.NodeRole;
+
+namespace Futuswarm.Cluster.Provisioning.Compute;
+
+/// <summary>
+/// The real user data: each node's bootstrap (<see cref="NodeBootstrap"/>) as cloud-init. manager-1 initialises the
+/// swarm at its fixed address; every other node joins it there with the token it reads from its role's SSM parameter on
+/// the node itself, so the text names the parameter and never holds a token.
+/// </summary>
+public sealed class ClusterNodeUserData(ComputeSpec spec) : INodeUserData
+{
+    public const int SwarmPort = 2377;
+
+    public string For(ComputeNode node) => CloudInitRenderer.Render(SpecFor(node));
+
+    /// <summary>The bootstrap's view of a node; <c>Render</c> validates it (FSW6045, e.g. a label value Docker takes but
+    /// the bootstrap's rules do not).</summary>
+    public NodeSpec SpecFor(ComputeNode node) => new()
+    {
+        // The node label futuswarm.node that repair matches on; the cluster's name keeps two clusters' nodes apart.
+        Name = $"{spec.Cluster}-{node.Address.Name}",
+        Role = node.IsFirstManager ? BootstrapRole.FirstManager : node.IsManager ? BootstrapRole.Manager : BootstrapRole.Worker,
+        // The fixed address, so the swarm advertises what the joiners were told; others let the engine pick (one interface).
+        AdvertiseAddress = node.PrivateIp,
+        SwarmPort = SwarmPort,
+        ManagerAddress = node.IsFirstManager ? null : $"{spec.FirstManagerAddress}:{SwarmPort}",
+        Labels = node.Group.Labels,
+        JoinTokenParameter = node.IsFirstManager ? null : spec.Names.JoinTokenParameter(node.IsManager),
+        Region = spec.Region,
+    };
+}
