@@ -52,6 +52,8 @@ public sealed class ClusterOperationsTests : IDisposable
         Assert.Equal(3, managers.Count);
         Assert.Equal(6, _fakes.Ec2.TaggedInstances(_definition.Name).Count);
         Assert.Equal(managers.Select(i => $"{i.InstanceId}:80").Order(StringComparer.Ordinal), _fakes.ElbV2.RegisteredTargets);
+        Assert.Equal(["target[manager-1]", "target[manager-2]", "target[manager-3]"],
+            report.Applied.Changes.Where(c => c.Address.Kind == TargetRegistrationKind.KindName).Select(c => c.Address.ToString()));
 
         var acl = await new AclRepository(Store().Store).LoadAsync(default);
         Assert.Equal(["alice", "bob"], acl.Users.Select(u => u.Name));

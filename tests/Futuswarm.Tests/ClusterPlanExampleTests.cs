@@ -28,5 +28,8 @@ public sealed class ClusterPlanExampleTests
         Assert.Contains("futuswarm-prod-state-123456789012", text);
         Assert.Contains("kms:EncryptionContext:cluster", text);
         Assert.Contains("certificate[apps.example.com]", text);
+        // The nodes come before the load balancer: its registrations of the managers are in the plan, and manager-1's fixed address.
+        Assert.Contains("+ target[manager-1]  # not registered\n    + instance: instance[manager-1] (known after apply)", text);
+        Assert.Contains("+ private_ip: 10.42.0.10", text);
     }
 }

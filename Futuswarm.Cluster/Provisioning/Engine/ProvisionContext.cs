@@ -10,6 +10,7 @@ public sealed class ProvisionContext(string cluster, WaitOptions? waits = null, 
     private readonly Dictionary<ResourceAddress, string> _ids = [];
     private readonly Dictionary<string, ResourceAddress> _addresses = new(StringComparer.Ordinal);
     private readonly List<Change> _deferred = [];
+    private readonly HashSet<ResourceAddress> _toCreate = [];
 
     public string Cluster { get; } = cluster;
     public WaitOptions Waits { get; } = waits ?? WaitOptions.Default;
@@ -44,6 +45,13 @@ public sealed class ProvisionContext(string cluster, WaitOptions? waits = null, 
     }
 
     public string? IdOf(ResourceAddress address) => _ids.GetValueOrDefault(address);
+
+    /// <summary>Recorded by a kind's plan for each resource it would create, so a later kind's plan can show what it
+    /// will do with it (a registration of an instance that only this run's apply makes) instead of leaving it out.</summary>
+    public void WillCreate(ResourceAddress address) => _toCreate.Add(address);
+
+    /// <summary>True when this run plans to create <paramref name="address"/> (see <see cref="WillCreate"/>).</summary>
+    public bool IsToBeCreated(ResourceAddress address) => _toCreate.Contains(address);
 
     /// <summary>The id, or the plan's placeholder while the resource does not exist yet.</summary>
     public string IdOrPlaceholder(ResourceAddress address) => IdOf(address) ?? KnownAfterApply;

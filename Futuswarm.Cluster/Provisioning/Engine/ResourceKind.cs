@@ -51,6 +51,7 @@ public abstract class ResourceKind<TObserved> : IResourceKind where TObserved : 
         var changes = new List<Change>();
         foreach (var address in desired)
             changes.AddRange(Diff(address, _observed.GetValueOrDefault(address), ctx));
+        foreach (var create in changes.Where(c => c.Action == ChangeAction.Create)) ctx.WillCreate(create.Address);
         foreach (var (address, _) in _observed.Where(o => !desired.Contains(o.Key)).OrderBy(o => o.Key.ToString(), StringComparer.Ordinal))
             changes.Add(new Change(address, ChangeAction.Delete, "tagged for the cluster but not in the definition", []));
         return changes;

@@ -8,7 +8,8 @@ namespace Futuswarm.Cluster.Provisioning.LoadBalancer;
 /// managers. A manager not registered is registered; a registered target that is not one of the cluster's managers
 /// (a replaced manager's old instance, a worker, something added by hand) is deregistered. Registrations carry no tags,
 /// so this kind reads the group's targets (DescribeTargetHealth) instead of ResourceKind's tag lookup. A manager whose
-/// instance has no id in the context yet is skipped with a note: the run after it exists registers it.
+/// instance has no id in the context yet is shown when this run creates it (the apply registers it once it exists),
+/// otherwise skipped with a note: the run after it exists registers it.
 /// </summary>
 public sealed class TargetRegistrationKind(IElbV2Api elb, LoadBalancerSpec spec) : IResourceKind
 {
@@ -33,6 +34,16 @@ public sealed class TargetRegistrationKind(IElbV2Api elb, LoadBalancerSpec spec)
             var instance = LoadBalancerAddresses.Manager(i);
             if (ctx.IdOf(instance) is not { } instanceId)
             {
+                // Planned in the same run (the nodes come before the load balancer): shown, and made by the apply,
+                // which plans this kind again once the instance exists. Not in _planned: it has no id to register yet.
+                if (ctx.IsToBeCreated(instance))
+                {
+                    changes.Add(new Change(LoadBalancerAddresses.Target(i), ChangeAction.Create, "not registered", [
+                        FieldChange.Set("instance", $"{instance} {ProvisionContext.KnownAfterApply}"),
+                        FieldChange.Set("port", TargetGroupKind.Port.ToString()),
+                    ]));
+                    continue;
+                }
                 ctx.Log($"{LoadBalancerAddresses.Target(i)}: {instance} has no instance yet; the run after it exists registers it.");
                 continue;
             }
