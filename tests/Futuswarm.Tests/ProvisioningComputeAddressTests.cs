@@ -139,4 +139,44 @@ public class ProvisioningComputeAddressTests
         Assert.Equal(ErrorCodes.ManagerChangeRefused, refused.Code);
         Assert.Empty(_cloud.Mutations);
     }
+
+    [Fact]
+    public async Task AnAddressHeldByAnInterfaceThatIsNoInstanceIsRefusedWithHowToFindIt()
+    {
+        var ctx = await _cloud.FoundationsAsync();
+        var ec2 = new InterfaceAt(_cloud.Ec2, Fixed);
+
+        var e = await Assert.ThrowsAsync<FswException>(() =>
+            ComputeLayer.For(ec2, _cloud.Ssm, ProvisioningComputeTests.Spec, new TestNodeUserData()).ApplyAsync(ctx, default));
+
+        Assert.Equal(ErrorCodes.InstanceLaunchFailed, e.Code);
+        Assert.Contains($"instance[manager-1] must have the address {Fixed}", e.Message);
+        Assert.Contains($"Name=addresses.private-ip-address,Values={Fixed}", e.Message);
+        Assert.Empty(_cloud.Ec2.AllInstances);
+    }
+
+    /// <summary>EC2 as it answers when a load balancer's or database's interface took the address: no instance holds it,
+    /// yet RunInstances refuses it.</summary>
+    private sealed class InterfaceAt(FakeEc2Cloud ec2, string address) : IEc2Instances
+    {
+        private IEc2Instances Inner => ec2;
+        public Task<IReadOnlyList<InstanceInfo>> DescribeInstancesAsync(IReadOnlyList<Ec2Filter> filters, CancellationToken ct) => Inner.DescribeInstancesAsync(filters, ct);
+        public Task<IReadOnlyList<VolumeInfo>> DescribeVolumesAsync(IReadOnlyList<string> volumeIds, CancellationToken ct) => Inner.DescribeVolumesAsync(volumeIds, ct);
+        public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DescribeInstanceTypesAsync(IReadOnlyList<string> instanceTypes, CancellationToken ct) =>
+            Inner.DescribeInstanceTypesAsync(instanceTypes, ct);
+        public Task<ImageInfo?> DescribeImageAsync(string imageId, CancellationToken ct) => Inner.DescribeImageAsync(imageId, ct);
+        public Task<InstanceInfo> RunInstanceAsync(InstanceLaunch launch, CancellationToken ct) =>
+            launch.PrivateIpAddress == address
+                ? throw new CloudException("RunInstances", "InvalidIPAddress.InUse", $"Address {address} is in use.")
+                : Inner.RunInstanceAsync(launch, ct);
+        public Task StartInstanceAsync(string instanceId, CancellationToken ct) => Inner.StartInstanceAsync(instanceId, ct);
+        public Task TerminateInstanceAsync(string instanceId, CancellationToken ct) => Inner.TerminateInstanceAsync(instanceId, ct);
+        public Task ModifyInstanceMetadataOptionsAsync(string instanceId, MetadataOptions options, CancellationToken ct) =>
+            Inner.ModifyInstanceMetadataOptionsAsync(instanceId, options, ct);
+        public Task ModifyInstanceSecurityGroupsAsync(string instanceId, IReadOnlyList<string> groupIds, CancellationToken ct) =>
+            Inner.ModifyInstanceSecurityGroupsAsync(instanceId, groupIds, ct);
+        public Task CreateTagsAsync(string resourceId, IReadOnlyDictionary<string, string> tags, CancellationToken ct) => Inner.CreateTagsAsync(resourceId, tags, ct);
+        public Task DeleteTagsAsync(string resourceId, IReadOnlyList<string> keys, CancellationToken ct) => Inner.DeleteTagsAsync(resourceId, keys, ct);
+        public Task<string?> GetConsoleOutputAsync(string instanceId, CancellationToken ct) => Inner.GetConsoleOutputAsync(instanceId, ct);
+    }
 }
