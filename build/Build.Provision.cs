@@ -121,7 +121,7 @@ partial class Build
             Log.Info("profile: not written yet (the first manager has no public address yet); run again once it runs");
             return;
         }
-        var profile = new DeveloperProfile(definition.Name, manager, LocalCluster.ManagerLayout.ApiUser, report.ApiHostKey, null,
+        var profile = new DeveloperProfile(definition.Name, manager, Futuswarm.Build.LocalCluster.ManagerLayout.ApiUser, report.ApiHostKey, null,
             definition.Registry.Server, null, definition.BaseDomain);
         var directory = Futuswarm.Protocol.ProfileLocation.DefaultDirectory();
         var written = await profile.WriteAsync(directory);
