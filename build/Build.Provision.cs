@@ -43,26 +43,31 @@ partial class Build
         .Describe("Creates the AWS cluster of a definition (--definition), or brings it back in line: every resource observed by tag, only what is missing or drifted is changed; a second run changes nothing.")
         .Executes(async ct =>
         {
-            var report = await Aws(async () => await (await OperationsAsync(ct)).ProvisionAsync(ct));
-            Print(report.Applied);
-            Log.Info($"API host key (pinned by developers' profiles): {report.ApiHostKey}");
+            var ops = await OperationsAsync(ct);
+            var report = await Aws(() => ops.ProvisionAsync(ct));
+            Report(report);
+            await WriteProfileAsync(ops.Definition, report);
         });
 
     Target RepairCluster => _ => _
         .Describe("Restores a damaged cluster (--definition): drifted or deleted resources put back, terminated nodes launched again; the same observe-and-repair run as ProvisionCluster.")
         .Executes(async ct =>
         {
-            var report = await Aws(async () => await (await OperationsAsync(ct)).ProvisionAsync(ct));
-            Print(report.Applied);
+            var ops = await OperationsAsync(ct);
+            var report = await Aws(() => ops.ProvisionAsync(ct));
+            Report(report);
+            await WriteProfileAsync(ops.Definition, report);
         });
 
     Target ClusterStatus => _ => _
         .Describe("Shows the cluster of a definition (--definition) at a glance: whether its resources match the definition, and what drifted. Changes nothing.")
         .Executes(async ct =>
         {
-            var plan = await Aws(async () => await (await OperationsAsync(ct)).PlanAsync(ct));
-            Log.Info(plan.IsEmpty ? "resources: in line with the definition" : "resources: drifted or missing (RepairCluster puts them back):");
-            if (!plan.IsEmpty) Print(plan);
+            var ops = await OperationsAsync(ct);
+            var status = await Aws(() => ops.StatusAsync(ct));
+            Log.Info(status.Drift.IsEmpty ? "resources: in line with the definition" : "resources: drifted or missing (RepairCluster puts them back):");
+            if (!status.Drift.IsEmpty) Print(status.Drift);
+            PrintNodes(status.Nodes, ops.Definition);
         });
 
     Target DestroyCluster => _ => _
@@ -92,6 +97,36 @@ partial class Build
 
     static Task<ClusterClouds> CloudsAsync(ClusterDefinition definition, CancellationToken ct) =>
         Aws(() => ClusterCloudsFactory.ForAccountAsync(definition.Region, ct));
+
+    void Report(ProvisionReport report)
+    {
+        Print(report.Applied);
+        foreach (var change in report.Deferred) Log.Info($"not yet: {change.Address}: {change.Reason}");
+        PrintNodes(report.Nodes, null);
+        Log.Info($"API host key (pinned by developers' profiles): {report.ApiHostKey}");
+    }
+
+    void PrintNodes(IReadOnlyList<ClusterNode> nodes, ClusterDefinition? definition)
+    {
+        Log.Info($"nodes: {nodes.Count}{(definition is null ? "" : $" of {definition.NodeGroups.Managers.Count + definition.NodeGroups.Workers.Count}")}");
+        foreach (var n in nodes)
+            Log.Info($"  {n.Address,-22} {n.InstanceId,-20} {n.State,-9} {n.InstanceType,-11} {n.Zone,-12} public {n.PublicIp ?? "-",-15} private {n.PrivateIp ?? "-"}");
+    }
+
+    /// <summary>The developers' profile of this cluster (DESIGN.md section 5), once the first manager has an address.</summary>
+    async Task WriteProfileAsync(ClusterDefinition definition, ProvisionReport report)
+    {
+        if (ClusterNodes.ApiAddress(report.Nodes, definition.ApiPort) is not { } manager)
+        {
+            Log.Info("profile: not written yet (the first manager has no public address yet); run again once it runs");
+            return;
+        }
+        var profile = new DeveloperProfile(definition.Name, manager, Futuswarm.Build.LocalCluster.ManagerLayout.ApiUser, report.ApiHostKey, null,
+            definition.Registry.Server, null, definition.BaseDomain);
+        var directory = Futuswarm.Protocol.ProfileLocation.DefaultDirectory();
+        var written = await profile.WriteAsync(directory);
+        Log.Info(written.Count == 0 ? $"profile {definition.Name}: unchanged in {directory}" : $"profile {definition.Name}: wrote {string.Join(", ", written)} (-p:SwarmCluster={definition.Name})");
+    }
 
     void Print(Plan plan)
     {

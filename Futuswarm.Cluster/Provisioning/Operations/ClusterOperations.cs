@@ -10,7 +10,12 @@ namespace Futuswarm.Cluster.Provisioning.Operations;
 /// <param name="AdminsSeeded">True when this run wrote the first admins into a new ACL.</param>
 /// <param name="ApiHostKey">The API's SSH host key (public half): developers' profiles pin it.</param>
 /// <param name="Deferred">Changes planned but not made in this run, with why (the HTTPS listener until the certificate is issued): a later run makes them.</param>
-public sealed record ProvisionReport(string Cluster, Plan Applied, bool AdminsSeeded, string ApiHostKey, bool ApiHostKeyCreated, IReadOnlyList<Change> Deferred);
+/// <param name="Nodes">The cluster's instances after the run.</param>
+public sealed record ProvisionReport(string Cluster, Plan Applied, bool AdminsSeeded, string ApiHostKey, bool ApiHostKeyCreated,
+    IReadOnlyList<Change> Deferred, IReadOnlyList<ClusterNode> Nodes);
+
+/// <summary>The cluster at a glance: what differs from the definition, and its nodes.</summary>
+public sealed record ClusterStatusReport(Plan Drift, IReadOnlyList<ClusterNode> Nodes);
 
 /// <summary>
 /// The cluster-wide operations behind the build's targets, on any <see cref="ClusterClouds"/> (the real account or
@@ -46,8 +51,14 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
 
         log("== every layer, in dependency order");
         var rest = await ClusterPlanner.For(Definition, clouds, keyArn, store: store, waits: waits).ApplyAsync(ctx, ct);
-        return new ProvisionReport(Definition.Name, new Plan(Definition.Name, [.. state.Changes, .. rest.Changes]), seeded, hostKey, created, ctx.Deferred);
+        var nodes = await ClusterNodes.ListAsync(clouds.Instances, Definition.Name, ct);
+        return new ProvisionReport(Definition.Name, new Plan(Definition.Name, [.. state.Changes, .. rest.Changes]), seeded, hostKey, created,
+            ctx.Deferred, nodes);
     }
+
+    /// <summary>The plan (what drifted or is missing) and the nodes; changes nothing.</summary>
+    public async Task<ClusterStatusReport> StatusAsync(CancellationToken ct) =>
+        new(await PlanAsync(ct), await ClusterNodes.ListAsync(clouds.Instances, Definition.Name, ct));
 
     /// <summary>What <see cref="DestroyAsync"/> would delete; changes nothing.</summary>
     public Task<Plan> PlanDestroyAsync(bool destroyState, CancellationToken ct) =>

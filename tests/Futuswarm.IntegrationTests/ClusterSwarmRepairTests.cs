@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Futuswarm.Cluster.Nodes;
+using Futuswarm.Cluster.Provisioning.Operations;
+using Futuswarm.Protocol;
+
+namespace Futuswarm.IntegrationTests;
+
+/// <summary>
+/// RepairCluster's swarm part as it runs on AWS, with namespace nodes standing in for the instances: every host key
+/// comes from a console output in cloud-init's format (as EC2's GetConsoleOutput gives it) and is verified over real
+/// SSH; nodes not in the swarm are bootstrapped, a killed worker's entry is removed and its relaunched instance joins.
+/// </summary>
+public sealed class ClusterSwarmRepairTests(ITestOutputHelper output)
+{
+    readonly List<string> _log = [];
+    readonly Dictionary<string, string> _consoles = new(StringComparer.Ordinal);
+    readonly Dictionary<string, NetnsNode> _byInstance = new(StringComparer.Ordinal);
+
+    void Log(string line) { lock (_log) _log.Add(line); output.WriteLine(line); }
+
+    /// <summary>A node as ClusterNodes lists it, with the console cloud-init would have printed on its first boot.</summary>
+    ClusterNode Instance(string address, string instanceId, NetnsNode node, string? consoleKey = null)
+    {
+        _byInstance[instanceId] = node;
+        _consoles[instanceId] = $"""
+            [    0.000000] Linux version 6.1.0-27-cloud-amd64
+            ec2: -----BEGIN SSH HOST KEY KEYS-----
+            ec2: {consoleKey ?? node.HostPublicKey}
+            ec2: -----END SSH HOST KEY KEYS-----
+            Cloud-init v. 22.4.2 finished
+            """;
+        return new ClusterNode(address, instanceId, "running", "t3.small", "eu-west-1a", node.Address, node.Address);
+    }
+
+    ClusterSwarmRepair Repair() => new(
+        (id, _) => Task.FromResult(_consoles.GetValueOrDefault(id)),
+        async (node, key, ct) => await _byInstance[node.InstanceId].ConnectAsync(key),
+        Log);
+
+    static Func<ClusterNode, NodeSpec> SpecsFor(Dictionary<string, NetnsNode> byAddress, string managerAddress) => n =>
+    {
+        var name = "lab-" + n.Address["instance[".Length..^1];
+        var role = n.Address == "instance[manager-1]" ? NodeRole.FirstManager : n.IsManager ? NodeRole.Manager : NodeRole.Worker;
+        return byAddress[n.Address].Spec(name, role, role == NodeRole.FirstManager ? null : managerAddress,
+            new Dictionary<string, string> { ["futuswarm.role"] = n.IsManager ? "manager" : "worker" });
+    };
+
+    [Fact]
+    public async Task Nodes_join_with_console_verified_keys_and_a_killed_worker_is_replaced_by_its_relaunched_instance()
+    {
+        var total = Stopwatch.StartNew();
+        await using var lab = await NetnsLab.StartAsync(Log);
+        var a = await lab.AddNodeAsync();
+        var b = await lab.AddNodeAsync();
+        var c = await lab.AddNodeAsync();
+        var byAddress = new Dictionary<string, NetnsNode> { ["instance[manager-1]"] = a, ["instance[worker-1]"] = b, ["instance[worker-2]"] = c };
+        var specOf = SpecsFor(byAddress, $"{a.Address}:2377");
+        List<ClusterNode> nodes = [Instance("instance[manager-1]", "i-a", a), Instance("instance[worker-1]", "i-b", b), Instance("instance[worker-2]", "i-c", c)];
+
+        // On AWS the first manager inits the swarm from its cloud-init; here the same steps run over SSH.
+        using (var first = await a.ConnectAsync(a.HostPublicKey))
+            await NodeBootstrap.RunAsync(new NodeContext(first, first, specOf(nodes[0]), null, Log));
+
+        var joined = await Repair().RunAsync(nodes, specOf, default);
+        Assert.Equal(["lab-worker-1", "lab-worker-2"], joined.Replaced);
+        Assert.Empty(joined.Removed);
+
+        using var manager = await a.ConnectAsync(a.HostPublicKey);
+        var managerSpec = specOf(nodes[0]);
+        var swarm = await SwarmNodes.ListAsync(manager, managerSpec, default);
+        Assert.Equal(["lab-manager-1", "lab-worker-1", "lab-worker-2"], swarm.Select(n => n.Name).Order());
+        var lost = swarm.Single(n => n.Name == "lab-worker-1");
+
+        // worker-1's machine dies; the resource repair launches a new instance for it (here: a fresh namespace node).
+        await b.KillDockerdAsync();
+        var sw = Stopwatch.StartNew();
+        while (!(await SwarmNodes.ListAsync(manager, managerSpec, default)).Single(n => n.Id == lost.Id).IsDown)
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(90), "the manager did not see the killed worker Down within 90 s");
+            await Task.Delay(500);
+        }
+        var d = await lab.AddNodeAsync();
+        byAddress["instance[worker-1]"] = d;
+        nodes[1] = Instance("instance[worker-1]", "i-d", d);
+
+        sw.Restart();
+        var repaired = await Repair().RunAsync(nodes, specOf, default);
+        Log($"repair after the loss: {sw.ElapsedMilliseconds} ms");
+        Assert.Equal([lost.Id], repaired.Removed);
+        Assert.Equal(["lab-worker-1"], repaired.Replaced);
+        swarm = await SwarmNodes.ListAsync(manager, managerSpec, default);
+        Assert.Equal(3, swarm.Count);
+        Assert.All(swarm, n => Assert.Equal("ready", n.State));
+        Assert.Equal(d.Address, swarm.Single(n => n.Name == "lab-worker-1").Addr);
+
+        var again = await Repair().RunAsync(nodes, specOf, default);
+        Assert.False(again.Changed);
+        Assert.DoesNotContain(_log, l => l.Contains("SWMTKN", StringComparison.Ordinal));
+        Log($"total {total.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task A_console_key_that_is_not_the_nodes_stops_the_repair_before_anything_runs()
+    {
+        await using var lab = await NetnsLab.StartAsync(Log);
+        var a = await lab.AddNodeAsync();
+        using var impostor = new SshKeyPair();
+        var node = Instance("instance[manager-1]", "i-a", a, consoleKey: impostor.PublicKey);
+
+        var refused = await Assert.ThrowsAsync<FswException>(() =>
+            Repair().RunAsync([node], n => a.Spec("lab-manager-1", NodeRole.FirstManager), default));
+
+        Assert.Equal(ErrorCodes.HostKeyChanged, refused.Code);
+        Assert.False(File.Exists(a.DaemonJson) && File.ReadAllText(a.DaemonJson).Contains("max-size", StringComparison.Ordinal));
+        Assert.Equal("inactive", (await a.DockerAsync("info", "--format", "{{.Swarm.LocalNodeState}}")).StdOut.Trim());
+    }
+
+    [Fact]
+    public async Task An_instance_that_has_not_printed_its_keys_yet_is_not_connected_to()
+    {
+        await using var lab = await NetnsLab.StartAsync(Log);
+        var a = await lab.AddNodeAsync();
+        var node = Instance("instance[manager-1]", "i-a", a);
+        _consoles["i-a"] = "[    0.000000] Linux version 6.1.0-27-cloud-amd64\n";
+
+        var refused = await Assert.ThrowsAsync<FswException>(() =>
+            Repair().RunAsync([node], n => a.Spec("lab-manager-1", NodeRole.FirstManager), default));
+
+        Assert.Equal(ErrorCodes.ConsoleHostKeysMissing, refused.Code);
+        Assert.Contains("Run RepairCluster again", refused.Message);
+    }
+}
