@@ -6,12 +6,14 @@ namespace Futuswarm.Cluster.Nodes;
 public static class NodeBootstrap
 {
     /// <summary>The order matters: the engine's settings before the swarm (a restart after init would be needless),
-    /// the swarm before labels and the overlay.</summary>
+    /// the swarm before labels and the overlay; the join tokens published as soon as the swarm exists, since joining
+    /// nodes booting beside the first manager wait for them.</summary>
     public static IReadOnlyList<NodeStep> Steps { get; } =
     [
         new DockerPresentStep(),
         new DaemonJsonStep(),
         new SwarmMembershipStep(),
+        new JoinTokenPublishStep(),
         new NodeLabelsStep(),
         new OverlayNetworkStep(),
     ];

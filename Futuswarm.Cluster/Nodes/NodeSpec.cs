@@ -9,6 +9,12 @@ public enum NodeRole { FirstManager, Manager, Worker }
 /// <summary>docker_gwbridge created first under our own interface name (two engines on one host, see LocalCluster).</summary>
 public sealed record GwBridgeSpec(string InterfaceName, string Subnet);
 
+/// <summary>The SSM SecureStrings holding the swarm's two join tokens (ClusterNames.JoinTokenParameter).</summary>
+public sealed record JoinTokenParameters(string Worker, string Manager)
+{
+    public string For(bool manager) => manager ? Manager : Worker;
+}
+
 /// <summary>Everything the bootstrap steps take from outside. Every value is checked by <see cref="Validate"/> before a
 /// step runs, so commands are built only from values of a known shape. Secrets are not part of it: the join token
 /// comes from a token source (SSH) or from the SSM parameter named here (cloud-init).</summary>
@@ -39,6 +45,13 @@ public sealed partial record NodeSpec
     /// <summary>cloud-init only: the SSM SecureString holding the join token, and its region.</summary>
     public string? JoinTokenParameter { get; init; }
     public string? Region { get; init; }
+    /// <summary>A first manager writes both join tokens here so that nodes booting beside it can join; null: it
+    /// publishes nothing (a cluster without SSM, e.g. the local one).</summary>
+    public JoinTokenParameters? PublishJoinTokens { get; init; }
+    /// <summary>cloud-init only: a joining node polls its parameter this often and this many times (10 s x 90 = 15 min)
+    /// while the first manager has not published it yet; tests make the bound small.</summary>
+    public int JoinTokenWaitSeconds { get; init; } = 10;
+    public int JoinTokenWaitAttempts { get; init; } = 90;
 
     public const string NodeLabel = "futuswarm.node";
 
@@ -87,6 +100,12 @@ public sealed partial record NodeSpec
             Check(IPNetwork.TryParse(gw.Subnet, out _), $"gwbridge subnet '{gw.Subnet}' is not a CIDR");
         }
         Check(JoinTokenParameter is null || ParameterRule().IsMatch(JoinTokenParameter), $"join token parameter '{JoinTokenParameter}' is not an SSM parameter path");
+        if (PublishJoinTokens is { } pub)
+            foreach (var (what, name) in new[] { ("worker", pub.Worker), ("manager", pub.Manager) })
+                Check(ParameterRule().IsMatch(name), $"{what} join token parameter '{name}' is not an SSM parameter path");
+        Check(PublishJoinTokens is null || Region is not null, "publishing the join tokens needs the region");
+        Check(JoinTokenWaitSeconds is >= 0 and <= 300, $"join token wait {JoinTokenWaitSeconds} s must be 0-300");
+        Check(JoinTokenWaitAttempts is >= 1 and <= 1000, $"join token attempts {JoinTokenWaitAttempts} must be 1-1000");
         Check(Region is null || RegionRule().IsMatch(Region), $"region '{Region}' is not an AWS region name");
 
         if (problems.Count > 0)

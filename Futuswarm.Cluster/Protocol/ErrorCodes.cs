@@ -137,6 +137,10 @@ public static class ErrorCodes
     public const string NodeEngineConfigInvalid = "FSW6050";
     public const string NodeNetworkConflict = "FSW6051";
     public const string ConsoleHostKeysMissing = "FSW6052";
+    /// <summary>Printed by a joining node's cloud-init: its join token parameter did not appear within the wait bound.</summary>
+    public const string NodeJoinTokenWaitTimedOut = "FSW6053";
+    /// <summary>The first manager could not publish a join token to SSM (cloud-init output, or the step over SSH).</summary>
+    public const string NodeJoinTokenPublishFailed = "FSW6054";
 
     // From FSW6055: the cluster operations (ProvisionCluster, RepairCluster, ClusterStatus, DestroyCluster).
     public const string ClusterStateMissing = "FSW6055";

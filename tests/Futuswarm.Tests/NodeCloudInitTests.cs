@@ -44,7 +44,8 @@ public class NodeCloudInitTests
             {
                 Assert.Contains("--with-decryption", c[2]);
                 Assert.Contains("umask 077", c[2]);
-                Assert.Equal(["sh", "eu-north-1", Parameter, "/run/futuswarm/join-token"], c[3..]); // values as arguments, not in the script
+                // values as arguments, not in the script; it waits for the parameter up to 90 times, 10 s apart
+                Assert.Equal(["sh", "eu-north-1", Parameter, "/run/futuswarm/join-token", "90", "10"], c[3..]);
             },
             c => Assert.Equal(["sh", "/run/futuswarm/join-token", "0.0.0.0:2377", "", "10.0.1.4:2377", "/run/futuswarm/join.json"], c[3..]),
             c =>
@@ -61,7 +62,11 @@ public class NodeCloudInitTests
     [Fact]
     public void TheFirstManagerInitsLabelsItselfAndCreatesTheOverlay()
     {
-        var spec = new NodeSpec { Name = "manager-1", Role = NodeRole.FirstManager, AdvertiseAddress = "10.0.1.4" };
+        var spec = new NodeSpec
+        {
+            Name = "manager-1", Role = NodeRole.FirstManager, AdvertiseAddress = "10.0.1.4", Region = "eu-north-1",
+            PublishJoinTokens = new JoinTokenParameters(Parameter, "/futuswarm/prod/swarm/join-token/manager"),
+        };
         var cmds = RunCmd(CloudInitRenderer.Render(spec));
         Assert.Contains(cmds, c => c.SequenceEqual(spec.Docker("swarm", "init", "--advertise-addr", "10.0.1.4:2377", "--listen-addr", "10.0.1.4:2377")));
         var label = cmds.Single(c => c.Contains("--label-add"));

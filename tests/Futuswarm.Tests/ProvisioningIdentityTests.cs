@@ -38,8 +38,9 @@ public class ProvisioningIdentityTests
               "Condition": { "StringEquals": {
                 "kms:ViaService": "s3.eu-north-1.amazonaws.com",
                 "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::futuswarm-demo-state-123456789012" } } },
-            { "Sid": "SwarmJoinToken", "Effect": "Allow", "Action": ["ssm:GetParameter"],
-              "Resource": ["arn:aws:ssm:eu-north-1:123456789012:parameter/futuswarm/demo/swarm/join-token/manager"] }
+            { "Sid": "SwarmJoinTokens", "Effect": "Allow", "Action": ["ssm:GetParameter", "ssm:PutParameter"],
+              "Resource": ["arn:aws:ssm:eu-north-1:123456789012:parameter/futuswarm/demo/swarm/join-token/worker",
+                           "arn:aws:ssm:eu-north-1:123456789012:parameter/futuswarm/demo/swarm/join-token/manager"] }
           ]
         }
         """;
@@ -93,6 +94,16 @@ public class ProvisioningIdentityTests
         }
         Assert.DoesNotContain("kms:", worker);
         Assert.DoesNotContain("s3:", worker);
+        // Join tokens: managers publish both (the first one after the swarm init), workers only read theirs. Both are
+        // under alias/aws/ssm, usable through SSM without a kms grant, so no statement names that key.
+        var tokens = Statements(manager).Single(s => s["Sid"]!.GetValue<string>() == "SwarmJoinTokens");
+        Assert.Equal(["ssm:GetParameter", "ssm:PutParameter"], tokens["Action"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal([ClusterPolicies.JoinTokenArn(Spec, manager: false), ClusterPolicies.JoinTokenArn(Spec, manager: true)],
+            tokens["Resource"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal(["ssm:GetParameter"], Statements(worker).Single()["Action"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.DoesNotContain("ssm:PutParameter", worker);
+        Assert.DoesNotContain("join-token/manager", worker);
+        Assert.DoesNotContain("alias/aws/ssm", manager);
 
         // Only EC2 may assume the roles; each role has its one policy, its tags; each profile holds its role.
         foreach (var name in new[] { Manager, Worker })
@@ -131,8 +142,9 @@ public class ProvisioningIdentityTests
         // The same grants: statements reversed, keys shuffled, one-element lists as strings, actions in another case.
         const string reordered = """
             { "Statement": [
-                { "Resource": "arn:aws:ssm:eu-north-1:123456789012:parameter/futuswarm/demo/swarm/join-token/manager",
-                  "Action": "SSM:GetParameter", "Effect": "Allow", "Sid": "SwarmJoinToken" },
+                { "Resource": ["arn:aws:ssm:eu-north-1:123456789012:parameter/futuswarm/demo/swarm/join-token/manager",
+                               "arn:aws:ssm:eu-north-1:123456789012:parameter/futuswarm/demo/swarm/join-token/worker"],
+                  "Action": ["SSM:PutParameter", "ssm:getparameter"], "Effect": "Allow", "Sid": "SwarmJoinTokens" },
                 { "Condition": { "StringEquals": { "kms:EncryptionContext:cluster": ["demo"] } },
                   "Resource": "arn:aws:kms:eu-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
                   "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Effect": "Allow", "Sid": "ClusterKeyUnderClusterContext" },
@@ -336,7 +348,7 @@ public class ProvisioningIdentityTests
                 + policy: Allow kms:decrypt, kms:generatedatakey on arn:aws:kms:eu-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab when StringEquals kms:EncryptionContext:cluster = demo
                 + policy: Allow s3:deleteobject, s3:getobject, s3:putobject on arn:aws:s3:::futuswarm-demo-state-123456789012/*
                 + policy: Allow s3:listbucket on arn:aws:s3:::futuswarm-demo-state-123456789012
-                + policy: Allow ssm:getparameter on arn:aws:ssm:eu-north-1:123456789012:parameter/futuswarm/demo/swarm/join-token/manager
+                + policy: Allow ssm:getparameter, ssm:putparameter on arn:aws:ssm:eu-north-1:123456789012:parameter/futuswarm/demo/swarm/join-token/manager, arn:aws:ssm:eu-north-1:123456789012:parameter/futuswarm/demo/swarm/join-token/worker
 
             + iam-role[worker]  # not found
                 + name: futuswarm-demo-worker

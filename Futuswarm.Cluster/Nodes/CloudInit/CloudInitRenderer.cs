@@ -3,7 +3,8 @@ using Futuswarm.Protocol;
 namespace Futuswarm.Cluster.Nodes.CloudInit;
 
 /// <summary>The node bootstrap as cloud-init user data: the same step list as over SSH, each step's first-boot form.
-/// A joining node reads its token from the SSM SecureString on the node itself; user data never holds it.</summary>
+/// The first manager publishes the join tokens to SSM and a joining node reads its own there, both on the node
+/// itself; user data never holds a token.</summary>
 public static class CloudInitRenderer
 {
     public static string Render(NodeSpec spec)
@@ -12,6 +13,10 @@ public static class CloudInitRenderer
         if (spec.Role != NodeRole.FirstManager && (spec.JoinTokenParameter is null || spec.Region is null))
             throw new FswException(ErrorCodes.NodeSpecInvalid,
                 $"{ErrorCodes.NodeSpecInvalid}: node '{spec.Name}' joins a swarm, so cloud-init needs the join token's SSM parameter and region.");
+        // Nodes booting beside the first manager can join only once it has published the tokens.
+        if (spec.Role == NodeRole.FirstManager && (spec.PublishJoinTokens is null || spec.Region is null))
+            throw new FswException(ErrorCodes.NodeSpecInvalid,
+                $"{ErrorCodes.NodeSpecInvalid}: node '{spec.Name}' inits the swarm, so cloud-init needs the SSM parameters it publishes the join tokens to, and the region.");
         var config = new CloudConfig();
         foreach (var step in NodeBootstrap.Steps.Where(s => s.AppliesTo(spec)))
             step.Render(spec, config);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -53,7 +54,21 @@ static partial class SwarmJoin
 
     // cloud-init: fixed scripts; values arrive as positional parameters, never spliced into the script. read and
     // printf are shell builtins, so the token is in no process's argument list.
-    const string Fetch = "umask 077 && aws ssm get-parameter --region \"$1\" --name \"$2\" --with-decryption --query Parameter.Value --output text > \"$3\"";
+    // The token may not exist yet: the first manager publishes it only after its own swarm init, and nodes boot side by
+    // side. So the fetch waits, bounded (spec: interval x attempts), saying why on each round; any error is retried
+    // (at first boot the instance role's credentials and IAM itself may lag a few seconds), and the last one is named
+    // when it gives up. aws's error output never holds the token (the call failed), so it may be shown.
+    const string Fetch =
+        "umask 077; r=$1; p=$2; f=$3; n=$4; s=$5; i=1; " +
+        "while :; do " +
+        "if aws ssm get-parameter --region \"$r\" --name \"$p\" --with-decryption --query Parameter.Value --output text > \"$f\" 2> \"$f.err\"; then " +
+        "rm -f \"$f.err\"; echo \"join token: read from $p\"; exit 0; fi; " +
+        "if grep -q ParameterNotFound \"$f.err\"; then why='does not exist yet'; else why=\"could not be read: $(grep -m 1 . \"$f.err\")\"; fi; " +
+        "if [ \"$i\" -ge \"$n\" ]; then rm -f \"$f\" \"$f.err\"; " +
+        "echo \"" + ErrorCodes.NodeJoinTokenWaitTimedOut + ": join token $p $why after $n attempts $s s apart; giving up. " +
+        "Check the first manager's cloud-init output (it publishes the tokens) and this node's role.\" >&2; exit 1; fi; " +
+        "echo \"join token: $p $why (attempt $i of $n); waiting $s s for the first manager to publish it\"; " +
+        "i=$((i + 1)); sleep \"$s\"; done";
     const string Body = "umask 077; IFS= read -r t < \"$1\"; rm -f \"$1\"; " +
         "case \"$t\" in SWMTKN-1-*) ;; *) echo 'join token malformed' >&2; exit 1;; esac; " +
         "case \"$t\" in *[!A-Za-z0-9-]*) echo 'join token malformed' >&2; exit 1;; esac; " +
@@ -65,7 +80,8 @@ static partial class SwarmJoin
         var tokenFile = $"{spec.WorkDir}/join-token";
         var bodyFile = $"{spec.WorkDir}/join.json";
         config.Run("install", "-d", "-m", "0700", spec.WorkDir);
-        config.Run("sh", "-c", Fetch, "sh", spec.Region!, spec.JoinTokenParameter!, tokenFile);
+        config.Run("sh", "-c", Fetch, "sh", spec.Region!, spec.JoinTokenParameter!, tokenFile,
+            spec.JoinTokenWaitAttempts.ToString(CultureInfo.InvariantCulture), spec.JoinTokenWaitSeconds.ToString(CultureInfo.InvariantCulture));
         config.Run("sh", "-c", Body, "sh", tokenFile, $"0.0.0.0:{spec.SwarmPort}",
             spec.AdvertiseAddress is { } a ? $"{a}:{spec.SwarmPort}" : "", spec.ManagerAddress!, bodyFile);
         config.Run(["sh", "-c", Post, "sh", bodyFile, .. Curl(spec, bodyFile)]);

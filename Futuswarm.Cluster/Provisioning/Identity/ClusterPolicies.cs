@@ -8,8 +8,10 @@ namespace Futuswarm.Cluster.Provisioning.Identity;
 /// The instance roles' documents. Managers: the state bucket (its objects and listing it, nothing else in S3); the
 /// cluster's KMS key for GenerateDataKey and Decrypt only when the EncryptionContext names this cluster (the
 /// secrets' context is {cluster, service, key}, DESIGN.md section 6), and through S3 only when the context is the
-/// state bucket (the bucket's SSE-KMS under the same key); the managers' swarm join token. Workers: the
-/// workers' join token only (pulling images from Docker Hub needs no AWS permission). No wildcard resource.
+/// state bucket (the bucket's SSE-KMS under the same key); reading and writing both swarm join tokens (the first
+/// manager publishes them after the init, Nodes/Steps/JoinTokenPublishStep). Workers: reading the workers' join token
+/// only (pulling images from Docker Hub needs no AWS permission). No wildcard resource. The join tokens are under the
+/// AWS-managed key alias/aws/ssm, whose key policy lets the account's principals use it through SSM: no kms statement.
 /// </summary>
 public static class ClusterPolicies
 {
@@ -87,23 +89,27 @@ public static class ClusterPolicies
                         },
                     },
                 },
-                JoinToken(spec, manager: true)),
+                new JsonObject
+                {
+                    ["Sid"] = "SwarmJoinTokens",
+                    ["Effect"] = "Allow",
+                    ["Action"] = new JsonArray("ssm:GetParameter", "ssm:PutParameter"),
+                    ["Resource"] = new JsonArray(JoinTokenArn(spec, manager: false), JoinTokenArn(spec, manager: true)),
+                }),
         });
     }
 
     public static string Worker(IdentitySpec spec) => Json(new JsonObject
     {
         ["Version"] = "2012-10-17",
-        ["Statement"] = new JsonArray(JoinToken(spec, manager: false)),
+        ["Statement"] = new JsonArray(new JsonObject
+        {
+            ["Sid"] = "SwarmJoinToken",
+            ["Effect"] = "Allow",
+            ["Action"] = new JsonArray("ssm:GetParameter"),
+            ["Resource"] = new JsonArray(JoinTokenArn(spec, manager: false)),
+        }),
     });
-
-    private static JsonObject JoinToken(IdentitySpec spec, bool manager) => new()
-    {
-        ["Sid"] = "SwarmJoinToken",
-        ["Effect"] = "Allow",
-        ["Action"] = new JsonArray("ssm:GetParameter"),
-        ["Resource"] = new JsonArray(JoinTokenArn(spec, manager)),
-    };
 
     private static string Json(JsonObject o) => o.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 }
