@@ -65,6 +65,22 @@ public class ClusterNodeUserDataTests
     }
 
     [Fact]
+    public void OnlyTheFirstManagerPublishesBothJoinTokensForTheNodesBootingBesideIt()
+    {
+        var first = _userData.For(Node("manager-1"));
+        Assert.Contains("put-parameter", first);
+        Assert.Contains("/futuswarm/prod/swarm/join-token/worker", first);
+        Assert.Contains("/futuswarm/prod/swarm/join-token/manager", first);
+        Assert.Equal(new("/futuswarm/prod/swarm/join-token/worker", "/futuswarm/prod/swarm/join-token/manager"),
+            _userData.SpecFor(Node("manager-1")).PublishJoinTokens);
+        foreach (var other in new[] { "manager-2", "worker-1" })
+        {
+            Assert.Null(_userData.SpecFor(Node(other)).PublishJoinTokens);
+            Assert.DoesNotContain("put-parameter", _userData.For(Node(other)));
+        }
+    }
+
+    [Fact]
     public void TheGroupsLabelsGoToTheBootstrap()
     {
         Assert.Equal("general", _userData.SpecFor(Node("worker-2")).Labels["tier"]);

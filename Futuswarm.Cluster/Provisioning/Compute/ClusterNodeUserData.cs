@@ -28,6 +28,10 @@ public sealed class ClusterNodeUserData(ComputeSpec spec) : INodeUserData
         ManagerAddress = node.IsFirstManager ? null : $"{spec.FirstManagerAddress}:{SwarmPort}",
         Labels = node.Group.Labels,
         JoinTokenParameter = node.IsFirstManager ? null : spec.Names.JoinTokenParameter(node.IsManager),
+        // The first manager publishes both tokens right after its swarm init: the nodes booting beside it wait for them.
+        PublishJoinTokens = node.IsFirstManager
+            ? new JoinTokenParameters(spec.Names.JoinTokenParameter(false), spec.Names.JoinTokenParameter(true))
+            : null,
         Region = spec.Region,
     };
 }
