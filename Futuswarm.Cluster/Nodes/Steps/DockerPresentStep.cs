@@ -21,6 +21,13 @@ public sealed class DockerPresentStep : NodeStep
         return Did("installed docker.io and curl with apt");
     }
 
+    // At first boot a node that reads or publishes join tokens in SSM needs the AWS CLI too (Debian's awscli package:
+    // the cloud images do not carry it).
+    const string PresentWithAws = Present + " && command -v aws >/dev/null 2>&1";
+    const string InstallWithAws = Install + " awscli";
+
     public override void Render(NodeSpec spec, CloudConfig config) =>
-        config.Run("sh", "-c", $"{Present} || {{ {Install}; }}");
+        config.Run("sh", "-c", UsesSsm(spec) ? $"{PresentWithAws} || {{ {InstallWithAws}; }}" : $"{Present} || {{ {Install}; }}");
+
+    static bool UsesSsm(NodeSpec spec) => spec.JoinTokenParameter is not null || spec.PublishJoinTokens is not null;
 }
