@@ -21,6 +21,9 @@ partial class Build
     [Parameter("PlanCluster: plan against an empty account instead of observing AWS (what a first provision would do; no credentials needed).")]
     readonly bool Offline;
 
+    [Parameter("RepairCluster: the private key of the nodes' key pair (the first admin's first key), for SSH to the nodes as root.")]
+    readonly string SshKey = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "id_ed25519");
+
     [Parameter("DestroyCluster: the cluster's name, typed again: nothing is destroyed without it.")]
     readonly string? Confirm;
 
@@ -50,12 +53,16 @@ partial class Build
         });
 
     Target RepairCluster => _ => _
-        .Describe("Restores a damaged cluster (--definition): drifted or deleted resources put back, terminated nodes launched again; the same observe-and-repair run as ProvisionCluster.")
+        .Describe("Restores a damaged cluster (--definition): drifted or deleted resources put back and terminated nodes launched again (as ProvisionCluster), then over SSH (--ssh-key) Down nodes removed from the swarm and the new ones bootstrapped.")
         .Executes(async ct =>
         {
             var ops = await OperationsAsync(ct);
             var report = await Aws(() => ops.ProvisionAsync(ct));
             Report(report);
+            var swarm = await Aws(() => ops.RepairSwarmAsync(report.Nodes, ClusterSwarmRepair.Ssh(SshKey), ct));
+            Log.Info(swarm.Changed
+                ? $"swarm: removed {swarm.Removed.Count} down node(s), bootstrapped {swarm.Replaced.Count}, labelled {swarm.Labelled.Count}"
+                : "swarm: every node is in it, none down");
             await WriteProfileAsync(ops.Definition, report);
         });
 

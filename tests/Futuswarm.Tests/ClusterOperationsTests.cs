@@ -5,6 +5,7 @@ using Futuswarm.Cluster.Provisioning.Definition;
 using Futuswarm.Cluster.Provisioning.Engine;
 using Futuswarm.Cluster.Provisioning.Fake;
 using Futuswarm.Cluster.Provisioning.LoadBalancer;
+using Futuswarm.Cluster.Provisioning.Network;
 using Futuswarm.Cluster.Provisioning.Operations;
 using Futuswarm.Cluster.State;
 using Futuswarm.Protocol;
@@ -145,6 +146,51 @@ public sealed class ClusterOperationsTests : IDisposable
                 Assert.True((await ops.ProvisionAsync(default)).Applied.IsEmpty, $"after a failure at {where}: a third run still changed something");
                 Assert.Empty(fakes.MutatingCalls);
             }
+    }
+
+    [Fact]
+    public async Task The_swarm_repair_starts_at_the_first_manager_with_the_host_key_its_console_printed()
+    {
+        var report = await Operations().ProvisionAsync(default);
+        var manager = report.Nodes.Single(n => n.Address == "instance[manager-1]");
+        var calls = new List<(string Address, string Key)>();
+
+        var stopped = await Assert.ThrowsAsync<OperationCanceledException>(() => Operations().RepairSwarmAsync(report.Nodes, (node, key, ct) =>
+        {
+            calls.Add((node.Address, key));
+            throw new OperationCanceledException("stop at the first connection");
+        }, default));
+
+        Assert.Equal([("instance[manager-1]", "ssh-ed25519 " + FakeEc2Cloud.ConsoleHostKey(manager.InstanceId))], calls);
+        Assert.NotNull(manager.PublicIp);
+    }
+
+    [Fact]
+    public async Task Drift_across_layers_is_repaired_with_exactly_the_needed_calls()
+    {
+        await Operations().ProvisionAsync(default);
+        var ours = new[] { Ec2Filter.Tag(ClusterTags.Cluster, _definition.Name) };
+        var nodes = (await _fakes.Ec2.DescribeSecurityGroupsAsync(ours, default)).Single(g => g.Tags[ClusterTags.Role] == "security-group[nodes]");
+        var gateway = (await _fakes.Ec2.DescribeInternetGatewaysAsync(ours, default)).Single();
+        var worker = (await ClusterNodes.ListAsync(_fakes.Ec2, _definition.Name, default)).Single(n => n.Address == "instance[worker-2]");
+        // Someone deletes an SSH rule and detaches the gateway; a worker's machine is terminated.
+        await _fakes.Ec2.RevokeSecurityGroupIngressAsync(nodes.GroupId, [nodes.Ingress.First(r => r.FromPort == 22)], default);
+        await _fakes.Ec2.DetachInternetGatewayAsync(gateway.InternetGatewayId, gateway.Attachments.Single().VpcId, default);
+        _fakes.Ec2.TerminateBehindTheBack(worker.InstanceId);
+        _fakes.ResetCalls();
+
+        var status = await Operations().StatusAsync(default);
+        var repaired = await Operations().ProvisionAsync(default);
+
+        // Status names each drift (besides the HTTPS listener, which waits for the certificate from the start).
+        Assert.Equal(["instance[worker-2]", "internet-gateway", "security-group[nodes]"],
+            status.Drift.Changes.Where(c => c.Address != LoadBalancerAddresses.HttpsListener).Select(c => c.Address.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["AttachInternetGateway", "AuthorizeSecurityGroupIngress", "RunInstances"], // in dependency order
+            _fakes.MutatingCalls.Select(c => c.Name).ToList());
+        Assert.Contains(repaired.Nodes, n => n.Address == "instance[worker-2]" && n.InstanceId != worker.InstanceId);
+        _fakes.ResetCalls();
+        await Operations().ProvisionAsync(default);
+        Assert.Empty(_fakes.MutatingCalls);
     }
 
     [Fact]

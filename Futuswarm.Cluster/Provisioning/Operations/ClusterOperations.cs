@@ -56,6 +56,21 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
             ctx.Deferred, nodes);
     }
 
+    /// <summary>
+    /// RepairCluster's swarm part, after <see cref="ProvisionAsync"/> relaunched what was missing: from the first manager,
+    /// Down nodes are removed and every instance not in the swarm is bootstrapped (host keys from the console).
+    /// </summary>
+    public Task<Nodes.RepairReport> RepairSwarmAsync(IReadOnlyList<ClusterNode> nodes, NodeConnector connect, CancellationToken ct)
+    {
+        var compute = ClusterPlanner.ComputeOf(Definition);
+        var userData = new Compute.ClusterNodeUserData(compute);
+        var byAddress = Compute.ComputeNode.All(compute).ToDictionary(n => n.Address.ToString());
+        // Instances of nodes the definition no longer wants are the resource repair's to terminate, not the swarm's to join.
+        var wanted = nodes.Where(n => byAddress.ContainsKey(n.Address)).ToList();
+        return new ClusterSwarmRepair(ClusterSwarmRepair.Ec2(clouds.Instances), connect, log)
+            .RunAsync(wanted, n => userData.SpecFor(byAddress[n.Address]) with { AdvertiseAddress = n.PrivateIp }, ct);
+    }
+
     /// <summary>The plan (what drifted or is missing) and the nodes; changes nothing.</summary>
     public async Task<ClusterStatusReport> StatusAsync(CancellationToken ct) =>
         new(await PlanAsync(ct), await ClusterNodes.ListAsync(clouds.Instances, Definition.Name, ct));
