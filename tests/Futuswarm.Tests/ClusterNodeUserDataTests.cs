@@ -108,12 +108,12 @@ public class ClusterNodeUserDataTests
         Assert.Empty(cloud.Mutations);
     }
 
-    /// <summary>The shape CloudConfig writes: top-level keys write_files / runcmd only, every runcmd entry a JSON argv
+    /// <summary>The shape CloudConfig writes: top-level keys disable_root / write_files / runcmd only, every runcmd entry a JSON argv
     /// array (a YAML flow sequence), every write_files field a JSON string (a YAML double-quoted scalar).</summary>
     private static void AssertCloudConfigShape(string text)
     {
         var lines = text.TrimEnd('\n').Split('\n').Skip(1).ToList();
-        Assert.All(lines.Where(l => !l.StartsWith(' ')), l => Assert.Contains(l, new[] { "write_files:", "runcmd:" }));
+        Assert.All(lines.Where(l => !l.StartsWith(' ')), l => Assert.Contains(l, new[] { "disable_root: false", "write_files:", "runcmd:" }));
         var runcmd = lines.SkipWhile(l => l != "runcmd:").Skip(1).ToList();
         Assert.NotEmpty(runcmd);
         Assert.All(runcmd, l => Assert.NotEmpty(JsonSerializer.Deserialize<string[]>(l[4..])!));

@@ -22,7 +22,9 @@ public sealed class CloudConfig
 
     public string ToYaml()
     {
-        var sb = new StringBuilder("#cloud-config\n");
+        // Root keeps the instance's key pair (the first admin's key) instead of cloud-init's "log in as admin" stub:
+        // RepairCluster bootstraps nodes over SSH as root, and port 22 is open to the admin CIDRs only.
+        var sb = new StringBuilder("#cloud-config\ndisable_root: false\n");
         if (Files.Count > 0)
         {
             sb.Append("write_files:\n");
