@@ -39,15 +39,5 @@ public sealed class AwsEc2KeyPairs(IAmazonEC2 client) : IEc2KeyPairs
     private static IReadOnlyDictionary<string, string> Tags(List<Tag>? tags) =>
         new SortedDictionary<string, string>((tags ?? []).ToDictionary(t => t.Key, t => t.Value), StringComparer.Ordinal);
 
-    private static async Task<T> Call<T>(string call, Func<Task<T>> body)
-    {
-        try
-        {
-            return await body();
-        }
-        catch (AmazonServiceException e)
-        {
-            throw new CloudException(call, e.ErrorCode ?? e.StatusCode.ToString(), e.Message);
-        }
-    }
+    private static Task<T> Call<T>(string name, Func<Task<T>> call) => Aws.CloudCalls.Sdk(name, call);
 }

@@ -168,19 +168,5 @@ public sealed class AwsEc2Instances(IAmazonEC2 client) : IEc2Instances
 
     private static List<Tag> TagList(IReadOnlyDictionary<string, string> tags) => tags.Select(t => new Tag(t.Key, t.Value)).ToList();
 
-    private static async Task<T> Call<T>(string name, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (AmazonServiceException e)
-        {
-            throw new CloudException(name, e.ErrorCode ?? e.StatusCode.ToString(), e.Message);
-        }
-        catch (AmazonClientException e)
-        {
-            throw new CloudException(name, "ClientError", e.Message);
-        }
-    }
+    private static Task<T> Call<T>(string name, Func<Task<T>> call) => Aws.CloudCalls.Sdk(name, call);
 }

@@ -73,19 +73,5 @@ public sealed class AwsSsmParameters(IAmazonSimpleSystemsManagement client) : IS
         }
     }
 
-    private static async Task<T> Call<T>(string name, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (AmazonServiceException e)
-        {
-            throw new CloudException(name, e.ErrorCode ?? e.StatusCode.ToString(), e.Message);
-        }
-        catch (AmazonClientException e)
-        {
-            throw new CloudException(name, "ClientError", e.Message);
-        }
-    }
+    private static Task<T> Call<T>(string name, Func<Task<T>> call) => Aws.CloudCalls.Sdk(name, call);
 }

@@ -9,19 +9,9 @@ namespace Futuswarm.Cluster.Provisioning.Database;
 /// </summary>
 internal static class RdsCalls
 {
-    public static async Task<T> Run<T>(string call, Func<Task<T>> body)
-    {
-        try
-        {
-            return await body();
-        }
-        catch (AwsApiException e)
-        {
-            throw new CloudException(call, e.AwsCode, e.AwsMessage);
-        }
-    }
+    public static Task<T> Run<T>(string call, Func<Task<T>> body) => CloudCalls.Api(call, body);
 
-    public static Task Run(string call, Func<Task> body) => Run(call, async () => { await body(); return true; });
+    public static Task Run(string call, Func<Task> body) => CloudCalls.Api(call, body);
 
     /// <summary>A call retried while RDS answers <paramref name="codes"/> (a state that passes), within the run's bounds.</summary>
     public static Task<T> RunWhile<T>(string call, Func<Task<T>> body, WaitOptions waits, CancellationToken ct, params string[] codes) =>

@@ -10,19 +10,9 @@ namespace Futuswarm.Cluster.Provisioning.Identity;
 /// </summary>
 internal static class IamCalls
 {
-    public static async Task<T> Run<T>(string call, Func<Task<T>> body)
-    {
-        try
-        {
-            return await body();
-        }
-        catch (AwsApiException e)
-        {
-            throw new CloudException(call, e.AwsCode, e.AwsMessage);
-        }
-    }
+    public static Task<T> Run<T>(string call, Func<Task<T>> body) => CloudCalls.Api(call, body);
 
-    public static Task Run(string call, Func<Task> body) => Run(call, async () => { await body(); return true; });
+    public static Task Run(string call, Func<Task> body) => CloudCalls.Api(call, body);
 
     /// <summary>A call naming a role created a moment ago: retried while IAM does not know it yet.</summary>
     public static Task RunFresh(string call, Func<Task> body, ProvisionContext ctx, CancellationToken ct) =>

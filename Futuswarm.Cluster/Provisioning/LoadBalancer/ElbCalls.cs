@@ -10,19 +10,9 @@ namespace Futuswarm.Cluster.Provisioning.LoadBalancer;
 /// </summary>
 internal static class ElbCalls
 {
-    public static async Task<T> Run<T>(string call, Func<Task<T>> body)
-    {
-        try
-        {
-            return await body();
-        }
-        catch (AwsApiException e)
-        {
-            throw new CloudException(call, e.AwsCode, e.AwsMessage);
-        }
-    }
+    public static Task<T> Run<T>(string call, Func<Task<T>> body) => CloudCalls.Api(call, body);
 
-    public static Task Run(string call, Func<Task> body) => Run(call, async () => { await body(); return true; });
+    public static Task Run(string call, Func<Task> body) => CloudCalls.Api(call, body);
 
     /// <summary>Retried while AWS answers one of <paramref name="codes"/> (an id EC2 or ELBv2 handed out moments ago).</summary>
     public static Task<T> RunFresh<T>(string call, Func<Task<T>> body, ProvisionContext ctx, CancellationToken ct, params string[] codes) =>

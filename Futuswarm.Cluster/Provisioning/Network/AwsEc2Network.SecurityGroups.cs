@@ -81,19 +81,5 @@ public sealed partial class AwsEc2Network
     private static IReadOnlyDictionary<string, string> Tags(List<Tag>? tags) =>
         new SortedDictionary<string, string>((tags ?? []).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.First().Value ?? ""), StringComparer.Ordinal);
 
-    private static async Task<T> Call<T>(string name, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (AmazonServiceException e)
-        {
-            throw new CloudException(name, e.ErrorCode ?? e.StatusCode.ToString(), e.Message);
-        }
-        catch (AmazonClientException e)
-        {
-            throw new CloudException(name, "ClientError", e.Message);
-        }
-    }
+    private static Task<T> Call<T>(string name, Func<Task<T>> call) => Aws.CloudCalls.Sdk(name, call);
 }

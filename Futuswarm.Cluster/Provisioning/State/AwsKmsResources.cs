@@ -93,19 +93,5 @@ public sealed class AwsKmsResources(IAmazonKeyManagementService client) : IKmsRe
     private static List<Tag> TagList(IReadOnlyDictionary<string, string> tags) =>
         tags.Select(t => new Tag { TagKey = t.Key, TagValue = t.Value }).ToList();
 
-    private static async Task<T> Call<T>(string name, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (AmazonServiceException e)
-        {
-            throw new CloudException(name, e.ErrorCode ?? e.StatusCode.ToString(), e.Message);
-        }
-        catch (AmazonClientException e)
-        {
-            throw new CloudException(name, "ClientError", e.Message);
-        }
-    }
+    private static Task<T> Call<T>(string name, Func<Task<T>> call) => Aws.CloudCalls.Sdk(name, call);
 }
