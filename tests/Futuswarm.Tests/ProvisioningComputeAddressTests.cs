@@ -84,13 +84,15 @@ public class ProvisioningComputeAddressTests
     [Fact]
     public async Task ARelaunchedManagerOneWaitsForTheOldOneToReleaseTheAddress()
     {
-        await _cloud.ApplyAsync();
+        // A single-manager cluster: its lost manager comes back (a new swarm) at the same address.
+        var single = ProvisioningComputeTests.Spec with { Managers = ProvisioningComputeTests.Spec.Managers with { Count = 1 } };
+        await _cloud.ApplyAsync(single);
         var old = _cloud.Node("manager-1").InstanceId;
         _cloud.Ec2.ShuttingDownReads = 6; // EC2 keeps the interface (and its address) until the instance is terminated
         _cloud.Ec2.TerminateBehindTheBack(old);
         _cloud.ResetCalls();
 
-        var applied = await _cloud.ApplyAsync();
+        var applied = await _cloud.ApplyAsync(single);
 
         Assert.Equal(["+ instance[manager-1] (not found)"], applied.Changes.Select(c => c.ToString()));
         var mutation = Assert.Single(_cloud.Mutations);
@@ -99,6 +101,20 @@ public class ProvisioningComputeAddressTests
         Assert.NotEqual(old, _cloud.Node("manager-1").InstanceId);
         Assert.Equal(Fixed, _cloud.Node("manager-1").PrivateIp);
         Assert.Contains(_cloud.Log, l => l.Contains($"waiting for {old} to be terminated and release {Fixed}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ALostManagerOneBesideRunningManagersIsRefusedWithNothingLaunched()
+    {
+        await _cloud.ApplyAsync();
+        _cloud.Ec2.TerminateBehindTheBack(_cloud.Node("manager-1").InstanceId);
+        _cloud.ResetCalls();
+
+        var e = await Assert.ThrowsAsync<FswException>(() => _cloud.ApplyAsync());
+
+        Assert.Equal(ErrorCodes.ManagerChangeRefused, e.Code);
+        Assert.Contains("second swarm", e.Message);
+        Assert.Empty(_cloud.Mutations);
     }
 
     [Fact]

@@ -342,7 +342,7 @@ public class ProvisioningComputeTests
         var e = await Assert.ThrowsAsync<FswException>(() => _cloud.ApplyAsync(spec));
 
         Assert.Equal(ErrorCodes.ManagerChangeRefused, e.Code);
-        Assert.Contains("RepairCluster", e.Message);
+        Assert.Contains("not automated yet", e.Message);
         Assert.Contains("Nothing was changed", e.Message);
         Assert.Contains(change switch { "type" => "instance[manager-1] would have to be replaced", "count" => "instance[manager-2] would have to be terminated", _ => "instance[manager" }, e.Message);
         Assert.Empty(_cloud.Mutations);

@@ -59,19 +59,29 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
         }
     }
 
-    /// <summary>A plain apply never replaces or terminates a manager; destroy (which does not ask) and RepairCluster may.</summary>
+    // manager-1's user data initialises a swarm: launched again while other managers run, it would start a second,
+    // empty swarm and publish that one's join tokens over the running swarm's.
+    private const string FirstManagerLost = "gone while other managers run: launched again it would start a second swarm";
+
+    /// <summary>A plain apply never replaces or terminates a manager, nor relaunches manager-1 beside running managers.</summary>
     public override FswException? Refusal(Change change) =>
-        ComputeNode.IsManagerAddress(change.Address) && change.Action is ChangeAction.Replace or ChangeAction.Delete
+        change.Action == ChangeAction.Create && change.Reason == FirstManagerLost
+            ? new FswException(ErrorCodes.ManagerChangeRefused,
+                $"{change.Address} is {FirstManagerLost}. Nothing was changed. Bringing a lost first manager back into the "
+                + "running swarm is not automated yet: see docs/provisioning.md (\"Not built yet\") for the manual steps.")
+        : ComputeNode.IsManagerAddress(change.Address) && change.Action is ChangeAction.Replace or ChangeAction.Delete
             ? new FswException(ErrorCodes.ManagerChangeRefused,
                 $"{change.Address} would have to be {(change.Action == ChangeAction.Replace ? "replaced" : "terminated")} ({change.Reason})"
                 + (change.Fields.Count > 0 ? $": {string.Join("; ", change.Fields)}" : "")
                 + ". A plain apply never replaces or terminates a manager: the swarm's raft could lose its quorum. Nothing was changed. "
-                + "Put the old value back in the definition, or run ./build.sh RepairCluster, which replaces managers one at a time.")
+                + "Put the old value back in the definition: replacing a live manager is not automated yet (docs/provisioning.md).")
             : base.Refusal(change);
 
     public override IReadOnlyList<Change> Diff(ResourceAddress address, ObservedInstance? observed, ProvisionContext ctx)
     {
         var node = _nodes[address];
+        if (observed is null && node.IsFirstManager && _nodes.Keys.Any(a => a != address && ComputeNode.IsManagerAddress(a) && ctx.IdOf(a) is not null))
+            return [new Change(address, ChangeAction.Create, FirstManagerLost, [])];
         return observed is null ? [Launch(node, ctx)] : Drift(node, observed, ctx);
     }
 
