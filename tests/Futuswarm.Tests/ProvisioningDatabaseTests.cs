@@ -421,6 +421,23 @@ public class ProvisioningDatabaseTests
     }
 
     [Fact]
+    public async Task ADestroyWhoseDeleteFailsTurnsDeletionProtectionBackOn()
+    {
+        using var w = new World();
+        await w.ApplyAsync();
+        w.ResetCalls();
+        w.Rds.FailMutatingCall(2, "InvalidParameterCombination"); // the delete, after protection was lifted
+        var layer = DatabaseLayer.For(w.Rds, Spec(), w.Secrets);
+
+        await Assert.ThrowsAsync<FswException>(() => layer.DestroyAsync(w.Ctx(), CancellationToken.None));
+
+        Assert.Equal(["ModifyDBInstance", "DeleteDBInstance", "ModifyDBInstance"], w.Rds.CallNames);
+        Assert.Equal($"{Id} now: deletion-protection True", w.Rds.Calls[2].Detail);
+        Assert.Equal([Id], w.Rds.InstanceIds);
+        Assert.Empty(w.Rds.Snapshots);
+    }
+
+    [Fact]
     public async Task ThePlanFromNothingShowsNoSecret()
     {
         using var w = new World();

@@ -100,7 +100,14 @@ public sealed class DatabaseInstanceKind(IRdsApi rds, DatabaseSpec spec, IDataba
                 await RdsCalls.Run("ModifyDBInstance", () => rds.ModifyDbInstanceAsync(new RdsDbInstanceChanges(db.Identifier, true, DeletionProtection: false), ct));
             var snapshot = FinalSnapshotName(db.Identifier, spec.Clock());
             // A modification still being applied refuses the delete for a moment.
-            await RdsCalls.RunWhile("DeleteDBInstance", () => rds.DeleteDbInstanceAsync(db.Identifier, snapshot, ct), ctx.Waits, ct, "InvalidDBInstanceState");
+            try { await RdsCalls.RunWhile("DeleteDBInstance", () => rds.DeleteDbInstanceAsync(db.Identifier, snapshot, ct), ctx.Waits, ct, "InvalidDBInstanceState"); }
+            catch (Exception) when (db.DeletionProtection == true)
+            {
+                // The delete did not happen: the database must not stay unprotected until the next provision.
+                try { await RdsCalls.Run("ModifyDBInstance", () => rds.ModifyDbInstanceAsync(new RdsDbInstanceChanges(db.Identifier, true, DeletionProtection: true), ct)); }
+                catch (CloudException e) { ctx.Log($"{DatabaseAddresses.Instance}: could not turn deletion protection back on ({e.Code}); ProvisionCluster will"); }
+                throw;
+            }
             ctx.Log($"{DatabaseAddresses.Instance}: deleting {db.Identifier}; its final snapshot {snapshot} is kept (restore it to get the data back)");
         }
         // The subnet group can go only once the instance is gone.
