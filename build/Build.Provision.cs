@@ -56,6 +56,8 @@ partial class Build
         .Describe("Restores a damaged cluster (--definition): drifted or deleted resources put back and terminated nodes launched again (as ProvisionCluster), then over SSH (--ssh-key) Down nodes removed from the swarm and the new ones bootstrapped.")
         .Executes(async ct =>
         {
+            // The key is needed only after the resource repair: checked first, so a wrong one changes nothing.
+            await Aws(() => { ClusterSwarmRepair.CheckKey(SshKey); return Task.FromResult(0); });
             var ops = await OperationsAsync(ct);
             var report = await Aws(() => ops.ProvisionAsync(ct));
             Report(report);

@@ -33,7 +33,16 @@ public sealed class SwarmRepair(INodeShell manager, NodeSpec managerSpec, IReadO
 
         var removed = new List<string>();
         var nodes = await SwarmNodes.ListAsync(manager, managerSpec, ct);
-        foreach (var n in nodes.Where(n => n.IsDown && n.Id != self.NodeId))
+        // A Down node whose address a desired node still advertises is a machine that runs (restarting, say): it
+        // comes back by itself, and removing it (a manager's demotion above all) would change the raft for nothing.
+        var stillRunning = desired.Select(d => d.AdvertiseAddress).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var waiting = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in nodes.Where(n => n.IsDown && n.Id != self.NodeId && n.Addr is { } a && stillRunning.Contains(a)))
+        {
+            log($"[repair] node {n.Id} ({n.Name ?? "unnamed"}, {n.Addr}) is down but its machine runs: left to come back");
+            if (n.Name is { } name) waiting.Add(name);
+        }
+        foreach (var n in nodes.Where(n => n.IsDown && n.Id != self.NodeId && !(n.Addr is { } a && stillRunning.Contains(a))))
         {
             // A manager is demoted first so the removal does not count against the raft quorum.
             if (n.Role == "manager") await MustAsync(managerSpec.Docker("node", "demote", n.Id), ct);
@@ -47,7 +56,7 @@ public sealed class SwarmRepair(INodeShell manager, NodeSpec managerSpec, IReadO
         var labelled = new List<string>();
         foreach (var wanted in desired)
         {
-            if (live.Any(n => n.Name == wanted.Name)) continue;
+            if (live.Any(n => n.Name == wanted.Name) || waiting.Contains(wanted.Name)) continue;
             // A node that joined by cloud-init cannot label itself: it is known by its address and labelled here.
             if (live.FirstOrDefault(n => n.Name is null && wanted.AdvertiseAddress is { } a && n.Addr == a) is { } unlabelled)
             {

@@ -145,4 +145,5 @@ public static class ErrorCodes
     // From FSW6055: the cluster operations (ProvisionCluster, RepairCluster, ClusterStatus, DestroyCluster).
     public const string ClusterStateMissing = "FSW6055";
     public const string DestroyNotConfirmed = "FSW6056";
+    public const string SshKeyUnusable = "FSW6057";
 }

@@ -100,6 +100,26 @@ public sealed class ClusterSwarmRepairTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_node_still_in_its_first_boot_is_left_for_the_next_run()
+    {
+        await using var lab = await NetnsLab.StartAsync(Log);
+        var a = await lab.AddNodeAsync();
+        var b = await lab.AddNodeAsync();
+        var byAddress = new Dictionary<string, NetnsNode> { ["instance[manager-1]"] = a, ["instance[worker-1]"] = b };
+        var specOf = SpecsFor(byAddress, $"{a.Address}:2377");
+        List<ClusterNode> nodes = [Instance("instance[manager-1]", "i-a", a), Instance("instance[worker-1]", "i-b", b)];
+        _consoles["i-b"] = "[    0.000000] Linux version 6.1.0-27-cloud-amd64\n"; // cloud-init has not reached keys-to-console
+        using (var first = await a.ConnectAsync(a.HostPublicKey))
+            await NodeBootstrap.RunAsync(new NodeContext(first, first, specOf(nodes[0]), null, Log));
+
+        var report = await Repair().RunAsync(nodes, specOf, default);
+
+        Assert.False(report.Changed);
+        Assert.Contains(_log, l => l.Contains("instance[worker-1] (i-b) has not printed its host keys yet", StringComparison.Ordinal));
+        Assert.Equal("inactive", (await b.DockerAsync("info", "--format", "{{.Swarm.LocalNodeState}}")).StdOut.Trim());
+    }
+
+    [Fact]
     public async Task A_console_key_that_is_not_the_nodes_stops_the_repair_before_anything_runs()
     {
         await using var lab = await NetnsLab.StartAsync(Log);

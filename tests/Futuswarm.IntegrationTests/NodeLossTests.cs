@@ -55,7 +55,8 @@ public sealed class NodeLossTests(ITestOutputHelper output)
             var shell = await fresh.ConnectAsync(fresh.HostPublicKey);
             return new LaunchedNode(shell, fresh.Spec(wanted.Name, wanted.Role, wanted.ManagerAddress, wanted.Labels));
         };
-        var repair = new SwarmRepair(manager, managerSpec, [workerSpec], launch, tokens, Log);
+        // The lost machine is gone: no running machine advertises its address any more.
+        var repair = new SwarmRepair(manager, managerSpec, [workerSpec with { AdvertiseAddress = null }], launch, tokens, Log);
         sw.Restart();
         var report = await repair.RunAsync();
         Log($"repair: {sw.ElapsedMilliseconds} ms");

@@ -74,7 +74,8 @@ public class ClusterNodeUserDataTests
         Assert.Equal(new("/futuswarm/prod/swarm/join-token/worker", "/futuswarm/prod/swarm/join-token/manager"),
             _userData.SpecFor(Node("manager-1")).PublishJoinTokens);
         // Every node of the AWS cluster uses SSM at first boot: the AWS CLI comes with Docker if the image lacks it.
-        Assert.Contains("apt-get install -y -q docker.io curl awscli", first);
+        Assert.Contains("install -y -q docker.io curl awscli", first);
+        Assert.Contains("DPkg::Lock::Timeout=600", first);
         Assert.Contains("command -v aws", _userData.For(Node("worker-1")));
         foreach (var other in new[] { "manager-2", "worker-1" })
         {

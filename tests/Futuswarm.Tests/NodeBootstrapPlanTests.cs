@@ -209,6 +209,25 @@ public class NodeBootstrapPlanTests
         Assert.Equal("worker-1", manager.Labels["w9"]["futuswarm.node"]);
     }
 
+    [Fact]
+    public async Task RepairLeavesADownNodeWhoseMachineRunsToComeBack()
+    {
+        var manager = new FakeNodeShell("m1");
+        var managerSpec = Spec("manager-1", NodeRole.FirstManager);
+        await NodeBootstrap.RunAsync(new NodeContext(manager, manager, managerSpec, null, _log.Add));
+        var listing = new SwarmListing(manager);
+        listing.Nodes.Add(("node-m1", "manager", "ready", "manager-1"));
+        listing.Nodes.Add(("m2", "manager", "down", "manager-2")); // restarting: its machine still has 10.0.1.9
+        NodeLauncher launch = (_, _) => throw new InvalidOperationException("nothing should be launched");
+        var wanted = Spec("manager-2", NodeRole.Manager, "10.0.1.4:2377") with { AdvertiseAddress = "10.0.1.9" };
+
+        var report = await new SwarmRepair(listing, managerSpec, [wanted], launch, SwarmRepair.FromManager(manager, managerSpec), _log.Add).RunAsync();
+
+        Assert.False(report.Changed);
+        Assert.DoesNotContain(manager.Commands, c => c.Contains("demote") || c.Contains("rm"));
+        Assert.Contains(_log, l => l.Contains("left to come back", StringComparison.Ordinal));
+    }
+
     /// <summary>Adds node ls / node inspect of a whole swarm to a fake manager.</summary>
     sealed class SwarmListing(FakeNodeShell inner) : INodeShell
     {

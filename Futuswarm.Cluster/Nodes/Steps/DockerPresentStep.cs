@@ -10,7 +10,8 @@ public sealed class DockerPresentStep : NodeStep
 
     // A fixed script: no value from the spec goes into it.
     const string Present = "command -v dockerd >/dev/null 2>&1 && command -v curl >/dev/null 2>&1";
-    const string Install = "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io curl";
+    // At first boot apt-daily or unattended-upgrades may hold dpkg's lock: wait for it (10 min) rather than fail the boot.
+    const string Install = "apt-get -o DPkg::Lock::Timeout=600 update -q && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q docker.io curl";
 
     public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)
     {
