@@ -28,20 +28,7 @@ internal sealed class FakeKmsServer : IDisposable
 
     public FakeKmsServer()
     {
-        // A free port from the OS; another process may take it before HttpListener does, so try a few.
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try { listener.Start(); }
-            catch (HttpListenerException) when (attempt < 5) { listener.Close(); continue; }
-            (_listener, Url) = (listener, $"http://127.0.0.1:{port}");
-            break;
-        }
+        (_listener, Url) = LoopbackHttpListener.Start();
         _loop = Task.Run(Loop);
     }
 
@@ -154,8 +141,6 @@ internal sealed class FakeKmsServer : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        _listener.Stop();
-        _listener.Close();
-        try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        LoopbackHttpListener.Stop(_listener, _loop);
     }
 }
