@@ -155,6 +155,18 @@ public sealed class NetnsNode : IAsyncDisposable
     /// <summary>Node loss: the engine dies at once (no leave, no goodbye to the managers).</summary>
     public Task KillDockerdAsync() => Host.MustAsync("kill", "-KILL", DockerdPid.ToString());
 
+    /// <summary>Waits (bounded, 90 s) until the manager lists node <paramref name="nodeId"/> as Down; returns how long it took.</summary>
+    public static async Task<TimeSpan> WaitDownAsync(INodeShell manager, NodeSpec managerSpec, string nodeId)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (!(await SwarmNodes.ListAsync(manager, managerSpec, default)).Single(n => n.Id == nodeId).IsDown)
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(90), "the manager did not see the killed worker Down within 90 s");
+            await Task.Delay(500);
+        }
+        return sw.Elapsed;
+    }
+
     public async ValueTask DisposeAsync()
     {
         // Everything with this namespace as its network: sshd, dockerd, containerd, shims, sessions.
