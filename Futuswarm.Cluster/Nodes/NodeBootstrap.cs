@@ -1,3 +1,4 @@
+using Futuswarm.Cluster.Nodes.Manager;
 using Futuswarm.Cluster.Nodes.Steps;
 
 namespace Futuswarm.Cluster.Nodes;
@@ -5,6 +6,17 @@ namespace Futuswarm.Cluster.Nodes;
 /// <summary>The ordered step list and its runner. Run twice, the second run reports every step skipped.</summary>
 public static class NodeBootstrap
 {
+    /// <summary>A manager's own services, after its swarm exists (the daemon starts the edge proxy as a swarm service);
+    /// the host key before the sshd that presents it. Declared before Steps, which includes it.</summary>
+    public static IReadOnlyList<NodeStep> ManagerSteps { get; } =
+    [
+        new ManagerUsersStep(),
+        new ManagerBinariesStep(),
+        new ApiHostKeyStep(),
+        new ManagerDaemonStep(),
+        new ApiSshdStep(),
+    ];
+
     /// <summary>The order matters: the engine's settings before the swarm (a restart after init would be needless),
     /// the swarm before labels and the overlay; the join tokens published as soon as the swarm exists, since joining
     /// nodes booting beside the first manager wait for them.</summary>
@@ -16,6 +28,7 @@ public static class NodeBootstrap
         new JoinTokenPublishStep(),
         new NodeLabelsStep(),
         new OverlayNetworkStep(),
+        .. ManagerSteps,
     ];
 
     public static Task<IReadOnlyList<StepResult>> RunAsync(NodeContext ctx, CancellationToken ct = default) => RunAsync(ctx, Steps, ct);

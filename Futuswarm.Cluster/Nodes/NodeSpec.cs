@@ -52,6 +52,8 @@ public sealed partial record NodeSpec
     /// while the first manager has not published it yet; tests make the bound small.</summary>
     public int JoinTokenWaitSeconds { get; init; } = 10;
     public int JoinTokenWaitAttempts { get; init; } = 90;
+    /// <summary>A manager's own services (API users, binaries, host key, daemon, API sshd); null: the swarm only.</summary>
+    public Manager.ManagerServicesSpec? ManagerServices { get; init; }
 
     public const string NodeLabel = "futuswarm.node";
 
@@ -107,6 +109,8 @@ public sealed partial record NodeSpec
         Check(JoinTokenWaitSeconds is >= 0 and <= 300, $"join token wait {JoinTokenWaitSeconds} s must be 0-300");
         Check(JoinTokenWaitAttempts is >= 1 and <= 1000, $"join token attempts {JoinTokenWaitAttempts} must be 1-1000");
         Check(Region is null || RegionRule().IsMatch(Region), $"region '{Region}' is not an AWS region name");
+        Check(ManagerServices is null || IsManager, "a worker runs no manager services");
+        ManagerServices?.Validate(problems);
 
         if (problems.Count > 0)
             throw new FswException(ErrorCodes.NodeSpecInvalid,

@@ -146,4 +146,5 @@ public static class ErrorCodes
     public const string ClusterStateMissing = "FSW6055";
     public const string DestroyNotConfirmed = "FSW6056";
     public const string SshKeyUnusable = "FSW6057";
+    public const string ManagerServiceFailed = "FSW6058";
 }

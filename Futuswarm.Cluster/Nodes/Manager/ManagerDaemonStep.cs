@@ -1,0 +1,70 @@
+using System.Text;
+using Futuswarm.Protocol;
+
+namespace Futuswarm.Cluster.Nodes.Manager;
+
+/// <summary>futuswarm-managerd: its configuration, its root-only environment file, a launcher that reads that file,
+/// and the supervised program. Restarted only when one of those or the binaries changed, or when it is not running;
+/// ready once it opens its socket (after it has started the edge proxy).</summary>
+public sealed class ManagerDaemonStep : ManagerStep
+{
+    public override string Name => "managerd";
+
+    public static ManagedService Service(ManagerServicesSpec s) =>
+        new("futuswarm-managerd", "Futuswarm manager daemon", [s.Paths.DaemonLauncher], s.Paths.DaemonPid, s.Paths.DaemonLog, Forks: false);
+
+    public static string Launcher(ManagerServicesSpec s) =>
+        "#!/bin/sh\n" +
+        "# Written by Futuswarm's node bootstrap: the daemon's environment comes from a root-only file, never from arguments.\n" +
+        $"set -a\n. {s.Paths.DaemonEnvironment}\nset +a\n" +
+        $"exec {string.Join(' ', s.Launcher)} managerd --config {s.Paths.DaemonConfig}\n";
+
+    /// <summary>KEY='value' lines: the launcher's shell reads them as data, whatever the value holds.</summary>
+    public static string Environment(ManagerServicesSpec s) =>
+        string.Concat(s.DaemonEnvironment.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={PosixQuote.Arg(v.Value)}\n"));
+
+    public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)
+    {
+        var s = Services(ctx);
+        var paths = s.Paths;
+        var service = Service(s);
+        var supervisor = ServiceSupervisor.For(s.Supervisor);
+        string config = s.DaemonConfigJson, environment = Environment(s), launcher = Launcher(s);
+
+        var changed = await ManagerFiles.EnsureAsync(ctx, Name, paths.DaemonConfig, config, ManagerFiles.Readable, ct);
+        changed |= await ManagerFiles.EnsureAsync(ctx, Name, paths.DaemonEnvironment, environment, ManagerFiles.Private, ct);
+        changed |= await ManagerFiles.EnsureAsync(ctx, Name, paths.DaemonLauncher, launcher, ManagerFiles.Executable, ct);
+        changed |= await supervisor.InstallAsync(ctx, Name, service, ct);
+
+        var revision = ManagerFiles.Revision(config, environment, launcher, s.Bundle.Fingerprint);
+        var running = await supervisor.IsRunningAsync(ctx, service, ct);
+        if (running && await ManagerFiles.RevisionIsAsync(ctx, paths.DaemonRevision, revision, ct))
+            return Skip("manager daemon runs");
+
+        await ctx.MustAsync(Name, ctx.Node, ["mkdir", "-p", paths.Run, Path.GetDirectoryName(paths.DaemonLog)!], ct);
+        await ctx.MustAsync(Name, ctx.Node, ["rm", "-f", paths.DaemonRevision, paths.Socket], ct); // a stale socket is no sign of readiness
+        await supervisor.RestartAsync(ctx, Name, service, ct);
+        await WaitForSocketAsync(ctx, s, service, supervisor, ct);
+        await ManagerFiles.WriteRevisionAsync(ctx, paths.DaemonRevision, revision, ct);
+        return Did(running ? (changed ? "restarted the manager daemon (its configuration or binaries changed)" : "restarted the manager daemon")
+                           : "started the manager daemon");
+    }
+
+    static async Task WaitForSocketAsync(NodeContext ctx, ManagerServicesSpec s, ManagedService service, ServiceSupervisor supervisor, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(s.StartSeconds);
+        while (!(await ctx.Node.RunAsync(["test", "-S", s.Paths.Socket], null, ct)).Ok)
+        {
+            var exited = !await supervisor.IsRunningAsync(ctx, service, ct);
+            if (exited || DateTime.UtcNow > deadline)
+            {
+                var tail = Redact.Tail(await supervisor.LogTailAsync(ctx, service, ct));
+                throw new FswException(ErrorCodes.ManagerServiceFailed,
+                    $"{ErrorCodes.ManagerServiceFailed}: the manager daemon on {ctx.Node.Name} " +
+                    (exited ? "exited during start-up" : $"did not open {s.Paths.Socket} within {s.StartSeconds} s") +
+                    $"; see {s.Paths.DaemonLog} (or journalctl -u {service.Name}), fix what it says and run again. Last output: {tail}");
+            }
+            await Task.Delay(250, ct);
+        }
+    }
+}
