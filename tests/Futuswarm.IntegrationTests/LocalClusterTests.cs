@@ -91,7 +91,7 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
 
             var again = await BuildScript.RunAsync("LocalCluster"); // once: nothing left to copy
             Assert.DoesNotContain("state: copied", again.Output);
-            Assert.DoesNotContain("manager daemon started", again.Output);
+            Assert.DoesNotContain("managerd: started the manager daemon", again.Output);
         }
         finally
         {

@@ -25,7 +25,7 @@ public sealed class ManagerRestartTests(ITestOutputHelper output) : IDisposable
         var up = await BuildScript.RunAsync("LocalCluster");
         output.WriteLine(up.Output);
         Assert.True(up.ExitCode == 0, up.Output);
-        Assert.Contains("manager daemon started", up.Output);
+        Assert.Contains("managerd: started the manager daemon", up.Output);
 
         var record = $"services/{_app.ServiceName}/releases/000002.json";
         var deadline = DateTime.UtcNow.AddMinutes(2);
