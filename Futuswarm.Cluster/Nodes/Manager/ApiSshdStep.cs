@@ -8,12 +8,15 @@ public sealed class ApiSshdStep : ManagerStep
 {
     public override string Name => "api-sshd";
 
+    /// <summary>The unit (systemd) the program runs as.</summary>
+    public const string ServiceName = "futuswarm-api-sshd";
+
     public static ManagedService Service(ManagerServicesSpec s)
     {
         var p = s.Paths;
         return s.Supervisor == ServiceSupervisorKind.Systemd
-            ? new("futuswarm-api-sshd", "Futuswarm API sshd", [s.Sshd, "-D", "-f", p.SshdConfig, "-E", p.SshdLog], p.SshdPid, p.SshdLog, Forks: false)
-            : new("futuswarm-api-sshd", "Futuswarm API sshd", [s.Sshd, "-f", p.SshdConfig, "-E", p.SshdLog], p.SshdPid, p.SshdLog, Forks: true);
+            ? new(ServiceName, "Futuswarm API sshd", [s.Sshd, "-D", "-f", p.SshdConfig, "-E", p.SshdLog], p.SshdPid, p.SshdLog, Forks: false)
+            : new(ServiceName, "Futuswarm API sshd", [s.Sshd, "-f", p.SshdConfig, "-E", p.SshdLog], p.SshdPid, p.SshdLog, Forks: true);
     }
 
     public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)

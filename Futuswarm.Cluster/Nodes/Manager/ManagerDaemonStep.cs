@@ -10,8 +10,11 @@ public sealed class ManagerDaemonStep : ManagerStep
 {
     public override string Name => "managerd";
 
+    /// <summary>The unit (systemd) the program runs as.</summary>
+    public const string ServiceName = "futuswarm-managerd";
+
     public static ManagedService Service(ManagerServicesSpec s) =>
-        new("futuswarm-managerd", "Futuswarm manager daemon", [s.Paths.DaemonLauncher], s.Paths.DaemonPid, s.Paths.DaemonLog, Forks: false);
+        new(ServiceName, "Futuswarm manager daemon", [s.Paths.DaemonLauncher], s.Paths.DaemonPid, s.Paths.DaemonLog, Forks: false);
 
     public static string Launcher(ManagerServicesSpec s) =>
         "#!/bin/sh\n" +
