@@ -7,13 +7,14 @@ namespace Futuswarm.Cluster.Nodes;
 public static class NodeBootstrap
 {
     /// <summary>A manager's own services, after its swarm exists (the daemon starts the edge proxy as a swarm service);
-    /// the host key before the sshd that presents it. Declared before Steps, which includes it.</summary>
+    /// the host key before the sshd that presents it; the database master once managerd.json names the endpoint. Declared before Steps, which includes it.</summary>
     public static IReadOnlyList<NodeStep> ManagerSteps { get; } =
     [
         new ManagerUsersStep(),
         new ManagerBinariesStep(),
         new ApiHostKeyStep(),
         new ManagerDaemonStep(),
+        new DatabaseMasterStep(),
         new ApiSshdStep(),
     ];
 

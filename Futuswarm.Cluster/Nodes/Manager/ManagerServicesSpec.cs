@@ -35,6 +35,9 @@ public sealed partial record ManagerServicesSpec
     public string ApiListenAddress { get; init; } = "0.0.0.0";
     public int ApiPort { get; init; } = ManagerPaths.ApiPort;
     public ServiceSupervisorKind Supervisor { get; init; } = ServiceSupervisorKind.Systemd;
+    /// <summary>The first manager sets up the database's service master with the provisioned admin (RDS); the local
+    /// cluster does that as PostgreSQL's superuser instead.</summary>
+    public bool EnsureDatabaseMaster { get; init; }
     /// <summary>How long the daemon may take to open its socket (it first starts the edge, which may pull an image).</summary>
     public int StartSeconds { get; init; } = 120;
     public string Sshd { get; init; } = "/usr/sbin/sshd";
