@@ -147,4 +147,5 @@ public static class ErrorCodes
     public const string DestroyNotConfirmed = "FSW6056";
     public const string SshKeyUnusable = "FSW6057";
     public const string ManagerServiceFailed = "FSW6058";
+    public const string EdgeImagePublishFailed = "FSW6066";
 }
