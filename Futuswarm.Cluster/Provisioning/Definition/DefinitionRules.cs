@@ -177,7 +177,8 @@ public static partial class DefinitionRules
         if (image.Length > 255) return "is longer than 255 characters, Docker's limit for a reference";
         var m = ImageReferencePattern().Match(image);
         if (!m.Success)
-            return $"'{image}' is not an image reference such as \"ghcr.io/example/futuswarm-edge:2.6.2\" (lower-case repository, optional tag or @sha256: digest)";
+            // Not echoed: a malformed value may be credentials pasted by mistake (user:password@host/...).
+            return "is not an image reference such as \"ghcr.io/example/futuswarm-edge:2.6.2\" (lower-case repository, a tag or an @sha256: digest; no credentials)";
         if (!m.Groups["tag"].Success && !m.Groups["digest"].Success)
             return $"'{image}' names no tag or digest; pin it (\"...:2.6.2\" or \"...@sha256:...\") so every manager runs the same edge";
         if (m.Groups["tag"].Value == "latest" && !m.Groups["digest"].Success)
