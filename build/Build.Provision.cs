@@ -21,8 +21,14 @@ partial class Build
     [Parameter("PlanCluster: plan against an empty account instead of observing AWS (what a first provision would do; no credentials needed).")]
     readonly bool Offline;
 
-    [Parameter("RepairCluster: the private key of the nodes' key pair (the first admin's first key), for SSH to the nodes as root.")]
-    readonly string SshKey = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "id_ed25519");
+    [Parameter("RepairCluster (default ~/.ssh/id_ed25519) and ProvisionCluster (optional): the private key of the nodes' key pair (the first admin's first key), for SSH to the nodes as root.")]
+    readonly string? SshKey;
+
+    string SshKeyPath => SshKey ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "id_ed25519");
+
+    /// <summary>ProvisionCluster --ssh-key waits this long for a new manager's first boot (host keys on its console).</summary>
+    const int FirstBootChecks = 60;
+    static readonly TimeSpan FirstBootInterval = TimeSpan.FromSeconds(15);
 
     [Parameter("DestroyCluster: the cluster's name, typed again: nothing is destroyed without it.")]
     readonly string? Confirm;
@@ -43,30 +49,57 @@ partial class Build
         });
 
     Target ProvisionCluster => _ => _
-        .Describe("Creates the AWS cluster of a definition (--definition), or brings it back in line: every resource observed by tag, only what is missing or drifted is changed; a second run changes nothing.")
+        .Describe("Creates the AWS cluster of a definition (--definition), or brings it back in line: every resource observed by tag, only what is missing or drifted is changed; a second run changes nothing. With --ssh-key it then waits for the managers' first boot and installs their services as RepairCluster does.")
         .Executes(async ct =>
         {
-            var ops = await OperationsAsync(ct);
+            var definition = LoadDefinition();
+            // Checked first, so a wrong key or a definition without the edge image changes nothing.
+            if (SshKey is not null) await Aws(() => { ClusterSwarmRepair.CheckKey(SshKey); ClusterManagerServices.CheckEdgeImage(definition); return Task.FromResult(0); });
+            var ops = new ClusterOperations(definition, await CloudsAsync(definition, ct), Log.Info);
             var report = await Aws(() => ops.ProvisionAsync(ct));
             Report(report);
             await WriteProfileAsync(ops.Definition, report);
+            if (SshKey is null)
+            {
+                if (definition.EdgeImage is null)
+                    Log.Info("managers: the definition has no edgeImage, which the manager daemon needs (docs/cluster-definition.md); set it before the next step");
+                Log.Info($"managers: their services (daemon, edge, API sshd) are installed over SSH; once the nodes have booted (a few minutes), run: " +
+                    $"./build.sh RepairCluster --definition {Definition} --ssh-key <the private key of {definition.FirstAdmins[0].Name}'s first key>");
+                return;
+            }
+            var nodes = await Aws(() => ops.WaitForManagerHostKeysAsync(FirstBootChecks, FirstBootInterval, ct));
+            await RepairOverSshAsync(ops, report, nodes, SshKey, ct);
         });
 
     Target RepairCluster => _ => _
-        .Describe("Restores a damaged cluster (--definition): drifted or deleted resources put back and terminated nodes launched again (as ProvisionCluster), then over SSH (--ssh-key) Down nodes removed from the swarm and the new ones bootstrapped.")
+        .Describe("Restores a damaged cluster (--definition): drifted or deleted resources put back and terminated nodes launched again (as ProvisionCluster), then over SSH (--ssh-key) Down nodes removed from the swarm, the new ones bootstrapped, and the managers' services (daemon, edge, API sshd) installed or brought up to date.")
         .Executes(async ct =>
         {
-            // The key is needed only after the resource repair: checked first, so a wrong one changes nothing.
-            await Aws(() => { ClusterSwarmRepair.CheckKey(SshKey); return Task.FromResult(0); });
-            var ops = await OperationsAsync(ct);
+            // The key and the edge image are needed only after the resource repair: checked first, so a wrong one changes nothing.
+            var definition = LoadDefinition();
+            await Aws(() => { ClusterSwarmRepair.CheckKey(SshKeyPath); ClusterManagerServices.CheckEdgeImage(definition); return Task.FromResult(0); });
+            var ops = new ClusterOperations(definition, await CloudsAsync(definition, ct), Log.Info);
             var report = await Aws(() => ops.ProvisionAsync(ct));
             Report(report);
-            var swarm = await Aws(() => ops.RepairSwarmAsync(report.Nodes, ClusterSwarmRepair.Ssh(SshKey), ct));
-            Log.Info(swarm.Changed
-                ? $"swarm: removed {swarm.Removed.Count} down node(s), bootstrapped {swarm.Replaced.Count}, labelled {swarm.Labelled.Count}"
-                : "swarm: every node is in it, none down");
+            await RepairOverSshAsync(ops, report, report.Nodes, SshKeyPath, ct);
             await WriteProfileAsync(ops.Definition, report);
         });
+
+    /// <summary>The swarm part (Down nodes out, new instances bootstrapped), then the managers' own services, each
+    /// with the self-contained manager bundle for its machine's architecture (published once per architecture).</summary>
+    async Task RepairOverSshAsync(ClusterOperations ops, ProvisionReport report, IReadOnlyList<ClusterNode> nodes, string sshKey, CancellationToken ct)
+    {
+        var connect = ClusterSwarmRepair.Ssh(sshKey);
+        var swarm = await Aws(() => ops.RepairSwarmAsync(nodes, connect, ct));
+        Log.Info(swarm.Changed
+            ? $"swarm: removed {swarm.Removed.Count} down node(s), bootstrapped {swarm.Replaced.Count}, labelled {swarm.Labelled.Count}"
+            : "swarm: every node is in it, none down");
+        var bundles = new Dictionary<string, Futuswarm.Cluster.Nodes.Manager.ManagerBundle>(StringComparer.Ordinal);
+        var managers = await Aws(() => ops.InstallManagerServicesAsync(report, nodes, connect,
+            rid => bundles.TryGetValue(rid, out var b) ? b : bundles[rid] = Futuswarm.Build.Manager.ManagerBundles.SelfContained(rid, Log), ct));
+        Log.Info($"managers: {(managers.Changed ? "services installed or updated" : "services in place")} on {string.Join(", ", managers.Done)}" +
+            (managers.Waiting.Count == 0 ? "" : $"; still booting, left for the next RepairCluster: {string.Join(", ", managers.Waiting)}"));
+    }
 
     Target ClusterStatus => _ => _
         .Describe("Shows the cluster of a definition (--definition) at a glance: whether its resources match the definition, and what drifted. Changes nothing.")

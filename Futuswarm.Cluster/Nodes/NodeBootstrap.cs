@@ -7,14 +7,16 @@ namespace Futuswarm.Cluster.Nodes;
 public static class NodeBootstrap
 {
     /// <summary>A manager's own services, after its swarm exists (the daemon starts the edge proxy as a swarm service);
-    /// the host key before the sshd that presents it; the database master once managerd.json names the endpoint. Declared before Steps, which includes it.</summary>
+    /// the host key before the sshd that presents it; the edge's directory and the database master before the daemon,
+    /// which mounts the one when it creates the edge and uses the other. Declared before Steps, which includes it.</summary>
     public static IReadOnlyList<NodeStep> ManagerSteps { get; } =
     [
         new ManagerUsersStep(),
         new ManagerBinariesStep(),
         new ApiHostKeyStep(),
-        new ManagerDaemonStep(),
+        new EdgeDirectoryStep(),
         new DatabaseMasterStep(),
+        new ManagerDaemonStep(),
         new ApiSshdStep(),
     ];
 

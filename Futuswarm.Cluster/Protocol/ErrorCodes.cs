@@ -147,5 +147,11 @@ public static class ErrorCodes
     public const string DestroyNotConfirmed = "FSW6056";
     public const string SshKeyUnusable = "FSW6057";
     public const string ManagerServiceFailed = "FSW6058";
+    /// <summary>The definition's edgeImage is not a pinned image reference.</summary>
+    public const string EdgeImageInvalid = "FSW6059";
+    /// <summary>Installing the managers' services needs the definition's edgeImage, and it has none.</summary>
+    public const string EdgeImageMissing = "FSW6060";
+    /// <summary>A manager's machine is of an architecture no manager bundle is built for.</summary>
+    public const string ManagerArchitectureUnsupported = "FSW6061";
     public const string EdgeImagePublishFailed = "FSW6066";
 }

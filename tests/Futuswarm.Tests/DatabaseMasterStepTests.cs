@@ -3,73 +3,60 @@ using Futuswarm.Cluster.Nodes.Manager;
 
 namespace Futuswarm.Tests;
 
-/// <summary>The database-master step runs the installed binaries' ensure-database-master with the daemon's environment,
-/// on the first manager only, and reports "nothing changed" as a skip. A stand-in launcher records what it got.</summary>
+/// <summary>The database-master step's fixed script, run for real by sh: the daemon's environment file is loaded as data
+/// (a hostile value runs nothing), the launcher gets exactly its arguments, and the command's own report decides
+/// whether the step changed anything.</summary>
 public sealed class DatabaseMasterStepTests : IDisposable
 {
-    readonly string root = Directory.CreateTempSubdirectory("fsw-dbmaster-").FullName;
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("futuswarm-dbmaster-");
 
-    NodeSpec Spec(NodeRole role, string launcher, bool ensure = true) => new()
+    public void Dispose() => _root.Delete(recursive: true);
+
+    private async Task<StepResult> RunAsync(string hostile)
     {
-        Name = "manager-1",
-        Role = role,
-        ManagerAddress = role == NodeRole.FirstManager ? null : "10.0.1.10:2377",
-        WorkDir = Path.Combine(root, "work"),
-        ManagerServices = new ManagerServicesSpec
+        var launcher = Path.Combine(_root.FullName, "fake-cluster");
+        // Prints what it got; a second run reports "nothing changed" as the real command does.
+        await File.WriteAllTextAsync(launcher, """
+            #!/bin/sh
+            { printf 'env=%s\n' "$FSW_TEST_VALUE"; printf 'arg=%s\n' "$@"; } > "$(dirname "$0")/seen"
+            if [ -e "$(dirname "$0")/done" ]; then echo "database: futuswarm_master on db:5432 was already set up; nothing changed"
+            else : > "$(dirname "$0")/done"; echo "database: futuswarm_master on db:5432 is set up"; fi
+            """.Replace("\r", ""));
+        File.SetUnixFileMode(launcher, (UnixFileMode)0b111_101_101);
+        var services = new ManagerServicesSpec
         {
-            Root = root,
+            Root = _root.FullName,
             DaemonConfigJson = "{}",
-            Bundle = new ManagerBundle("fingerprint-1", _ => throw new InvalidOperationException("not needed")),
+            DaemonEnvironment = new Dictionary<string, string> { ["FSW_TEST_VALUE"] = hostile },
+            Bundle = new ManagerBundle("test-0123456789", _ => Task.FromResult(Array.Empty<byte>())),
             Launcher = [launcher],
-            EnsureDatabaseMaster = ensure,
-        },
-    };
-
-    string Launcher(string lastLine)
-    {
-        var path = Path.Combine(root, "launcher");
-        File.WriteAllText(path, $"#!/bin/sh\necho \"args: $*\" > {root}/got\necho \"env: $FSW_TEST_VALUE\" >> {root}/got\necho '{lastLine}'\n");
-        File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
-        return path;
-    }
-
-    [Fact]
-    public async Task RunsWithTheDaemonsEnvironmentAndArguments()
-    {
-        var launcher = Launcher("database: futuswarm_master on db:5432 is set up");
-        // A value a shell would execute if the environment file were not quoted: it must arrive as data.
-        File.WriteAllText(Path.Combine(root, "managerd.env"), "FSW_TEST_VALUE='a $(touch " + root + "/pwned) b'\n");
+            EnsureDatabaseMaster = true,
+            Supervisor = ServiceSupervisorKind.PidFile,
+        };
+        var spec = new NodeSpec { Name = "local", Role = NodeRole.FirstManager, ManagerServices = services }.Validate();
         using var shell = new LocalNodeShell();
-        var spec = Spec(NodeRole.FirstManager, launcher);
-        var results = await NodeBootstrap.RunAsync(new NodeContext(shell, shell, spec, null, _ => { }), [new DatabaseMasterStep()]);
-
-        var r = Assert.Single(results);
-        Assert.True(r.Changed);
-        Assert.Equal("database: futuswarm_master on db:5432 is set up", r.Detail);
-        var got = File.ReadAllLines(Path.Combine(root, "got"));
-        Assert.Equal($"args: ensure-database-master --config {Path.Combine(root, "managerd.json")}", got[0]);
-        Assert.Equal($"env: a $(touch {root}/pwned) b", got[1]);
-        Assert.False(File.Exists(Path.Combine(root, "pwned")));
+        var results = await NodeBootstrap.RunAsync(new NodeContext(shell, shell, spec, null, _ => { }), [new DatabaseMasterStep()], default);
+        return Assert.Single(results);
     }
 
     [Fact]
-    public async Task NothingChangedIsASkip()
+    public async Task The_environment_is_data_and_the_arguments_are_exact_and_a_second_run_changes_nothing()
     {
-        File.WriteAllText(Path.Combine(root, "managerd.env"), "");
-        using var shell = new LocalNodeShell();
-        var spec = Spec(NodeRole.FirstManager, Launcher("database: futuswarm_master on db:5432 was already set up; nothing changed"));
-        var r = Assert.Single(await NodeBootstrap.RunAsync(new NodeContext(shell, shell, spec, null, _ => { }), [new DatabaseMasterStep()]));
-        Assert.False(r.Changed);
-    }
+        const string hostile = "a 'b' $(touch pwned) `touch pwned2`; touch pwned3";
 
-    [Fact]
-    public void OnlyTheFirstManagerOfAClusterWithProvisionedDatabaseRunsIt()
-    {
-        var step = new DatabaseMasterStep();
-        Assert.True(step.AppliesTo(Spec(NodeRole.FirstManager, "/bin/true")));
-        Assert.False(step.AppliesTo(Spec(NodeRole.Manager, "/bin/true")));
-        Assert.False(step.AppliesTo(Spec(NodeRole.FirstManager, "/bin/true", ensure: false)));
-    }
+        var first = await RunAsync(hostile);
+        var second = await RunAsync(hostile);
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+        Assert.True(first.Changed);
+        Assert.Equal("database: futuswarm_master on db:5432 is set up", first.Detail);
+        Assert.False(second.Changed);
+        Assert.Contains("nothing changed", second.Detail);
+        Assert.Empty(_root.EnumerateFiles("pwned*", SearchOption.AllDirectories));
+        Assert.Empty(new DirectoryInfo(Environment.CurrentDirectory).EnumerateFiles("pwned*"));
+        Assert.Equal("{}", File.ReadAllText(Path.Combine(_root.FullName, "managerd.json")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_root.FullName, "managerd.env")));
+        // The launcher saw the value verbatim and exactly its three arguments.
+        Assert.Equal($"env={hostile}\narg=ensure-database-master\narg=--config\narg={Path.Combine(_root.FullName, "managerd.json")}\n",
+            File.ReadAllText(Path.Combine(_root.FullName, "seen")));
+    }
 }

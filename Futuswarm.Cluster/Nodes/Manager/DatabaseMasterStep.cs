@@ -1,25 +1,30 @@
 namespace Futuswarm.Cluster.Nodes.Manager;
 
-/// <summary>The database's service master (DESIGN.md section 7) on a cluster whose PostgreSQL provisioning made
-/// (RDS): `ensure-database-master` of the installed binaries, on the first manager, after managerd.json names the
-/// endpoint. The command checks before it acts and prints nothing secret; its admin login comes from the store.</summary>
+/// <summary>
+/// The daemon's PostgreSQL master, made by <c>Futuswarm.Cluster ensure-database-master</c> on the node: RDS is
+/// reachable from the nodes only, and the command reads the admin's login from the store itself, so no password
+/// crosses SSH or an argument. Before the daemon starts, which uses the master. The command is idempotent and says
+/// whether it changed anything; its output holds no secret.
+/// </summary>
 public sealed class DatabaseMasterStep : ManagerStep
 {
     public override string Name => "database-master";
 
-    public override bool AppliesTo(NodeSpec spec) =>
-        base.AppliesTo(spec) && spec.ManagerServices!.EnsureDatabaseMaster && spec.Role == NodeRole.FirstManager;
+    public override bool AppliesTo(NodeSpec spec) => spec.ManagerServices?.EnsureDatabaseMaster == true;
 
-    // A fixed script: the environment file is read as the daemon's launcher reads it; the program and its arguments
-    // arrive as positional parameters.
+    /// <summary>Loads the daemon's environment file as the daemon's launcher does; the values are data to the shell.</summary>
     const string WithEnvironment = "set -a; . \"$1\"; set +a; shift; exec \"$@\"";
 
     public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)
     {
         var s = Services(ctx);
+        var paths = s.Paths;
+        // The same files the managerd step writes (same bytes, so that step then finds them in place).
+        await ManagerFiles.EnsureAsync(ctx, Name, paths.DaemonConfig, s.DaemonConfigJson, ManagerFiles.Readable, ct);
+        await ManagerFiles.EnsureAsync(ctx, Name, paths.DaemonEnvironment, ManagerDaemonStep.Environment(s), ManagerFiles.Private, ct);
         var r = await ctx.MustAsync(Name, ctx.Node,
-            ["sh", "-c", WithEnvironment, "sh", s.Paths.DaemonEnvironment, .. s.Launcher, "ensure-database-master", "--config", s.Paths.DaemonConfig], ct);
-        var last = r.StdOut.Trim().Split('\n')[^1];
-        return last.Contains("nothing changed", StringComparison.Ordinal) ? Skip(last) : Did(last);
+            ["sh", "-c", WithEnvironment, "sh", paths.DaemonEnvironment, .. s.Launcher, "ensure-database-master", "--config", paths.DaemonConfig], ct);
+        var last = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "done";
+        return last.Contains("nothing changed", StringComparison.Ordinal) ? Skip(Redact.Tail(last, 200)) : Did(Redact.Tail(last, 200));
     }
 }

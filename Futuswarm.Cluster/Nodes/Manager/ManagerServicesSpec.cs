@@ -15,6 +15,9 @@ public sealed record ManagerBundle(string Fingerprint, Func<CancellationToken, T
 /// from the store only when the node lacks it. Never logged.</summary>
 public sealed record ApiHostKeySource(string PublicKey, Func<CancellationToken, Task<byte[]>> OpenPrivateKey);
 
+/// <summary>The edge proxy's host directory and the unprivileged uid its image runs as (LocalCluster's edge: 1654).</summary>
+public sealed record EdgeDirectorySpec(string Path, int Uid);
+
 /// <summary>What the manager steps set up on a manager (DESIGN.md section 4): the API users, the manager binaries,
 /// the API host key, the manager daemon (which starts the edge proxy) and the API sshd in front of it.</summary>
 public sealed partial record ManagerServicesSpec
@@ -35,11 +38,12 @@ public sealed partial record ManagerServicesSpec
     public string ApiListenAddress { get; init; } = "0.0.0.0";
     public int ApiPort { get; init; } = ManagerPaths.ApiPort;
     public ServiceSupervisorKind Supervisor { get; init; } = ServiceSupervisorKind.Systemd;
-    /// <summary>The first manager sets up the database's service master with the provisioned admin (RDS); the local
-    /// cluster does that as PostgreSQL's superuser instead.</summary>
-    public bool EnsureDatabaseMaster { get; init; }
     /// <summary>How long the daemon may take to open its socket (it first starts the edge, which may pull an image).</summary>
     public int StartSeconds { get; init; } = 120;
+    /// <summary>The edge's bind-mounted directory, made by the node bootstrap; null: prepared elsewhere (the local cluster).</summary>
+    public EdgeDirectorySpec? EdgeDirectory { get; init; }
+    /// <summary>Run ensure-database-master before the daemon starts (a cluster whose database admin is sealed in the store).</summary>
+    public bool EnsureDatabaseMaster { get; init; }
     public string Sshd { get; init; } = "/usr/sbin/sshd";
     public string Jq { get; init; } = "/usr/bin/jq";
 
@@ -69,5 +73,11 @@ public sealed partial record ManagerServicesSpec
             Check(!v.Contains('\0') && !v.Contains('\n'), $"daemon environment variable '{k}' has a newline or NUL"); // value not named: it may be secret
         }
         Check(DaemonConfigJson.Length > 0, "the daemon's configuration is empty");
+        if (EdgeDirectory is { } edge)
+        {
+            Check(PathRule().IsMatch(edge.Path) && !edge.Path.Contains("..") && edge.Path.Count(c => c == '/') >= 2,
+                $"edge directory '{edge.Path}' must be an absolute path of A-Z a-z 0-9 . _ / - below a top-level directory");
+            Check(edge.Uid is >= 1 and <= 65533, $"edge uid {edge.Uid} must be 1-65533 (not root)");
+        }
     }
 }

@@ -25,6 +25,9 @@ public sealed record ClusterDefinition
     public required NodeGroups NodeGroups { get; init; }
     public required DatabaseSettings Database { get; init; }
     public required RegistrySettings Registry { get; init; }
+    /// <summary>The edge proxy's image (Caddy built as LocalCluster's edge image), which the managers pull without
+    /// credentials; null: the cluster is provisioned, but the managers' services are not installed (FSW6060).</summary>
+    public string? EdgeImage { get; init; }
     public int ApiPort { get; init; } = DefinitionLimits.DefaultApiPort;
     public int AvailabilityZones { get; init; } = DefinitionLimits.DefaultAvailabilityZones;
     /// <summary>The VPC's private IPv4 block; each zone's subnet is carved from it.</summary>

@@ -54,6 +54,8 @@ public static class ClusterDefinitionWriter
             if (d.Registry.PullCredentials is { } reference) w.WriteString("pullCredentials", reference);
             else w.WriteNull("pullCredentials");
             w.WriteEndObject();
+            if (d.EdgeImage is { } edge) w.WriteString("edgeImage", edge);
+            else w.WriteNull("edgeImage");
             w.WriteNumber("apiPort", d.ApiPort);
             w.WriteNumber("availabilityZones", d.AvailabilityZones);
             w.WriteString("vpcCidr", d.VpcCidr.ToString());

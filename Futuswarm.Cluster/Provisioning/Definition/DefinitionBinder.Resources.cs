@@ -90,6 +90,23 @@ internal sealed partial class DefinitionBinder
             registry.String("pullCredentials", DefinitionRules.CheckPullCredentials));
     }
 
+    /// <summary>Optional; a bad value has its own code (FSW6059), since it is found only when a manager pulls it.</summary>
+    string? EdgeImage(DefinitionFields top)
+    {
+        if (top.Node("edgeImage") is not { } node) return null;
+        if (node is not SourceScalar { ScalarKind: ScalarKind.String, Text: var text })
+        {
+            problems.Invalid(top.PathOf("edgeImage"), node.At, $"must be a string in quotes, not {node.Kind}");
+            return null;
+        }
+        if (DefinitionRules.CheckEdgeImage(text) is { } reason)
+        {
+            problems.Add(Futuswarm.Protocol.ErrorCodes.EdgeImageInvalid, top.PathOf("edgeImage"), node.At, reason);
+            return null;
+        }
+        return text;
+    }
+
     int? ApiPort(DefinitionFields top)
     {
         var port = top.Int("apiPort", 1, 65535, "it is a TCP port");

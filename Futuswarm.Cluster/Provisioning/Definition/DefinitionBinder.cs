@@ -15,7 +15,7 @@ internal sealed partial class DefinitionBinder(ProblemList problems)
 {
     static readonly string[] TopFields =
         ["name", "region", "baseDomain", "adminCidrs", "allowSshFromAnywhere", "deployerCidrs", "firstAdmins",
-         "nodeGroups", "database", "registry", "apiPort", "availabilityZones", "vpcCidr"];
+         "nodeGroups", "database", "registry", "edgeImage", "apiPort", "availabilityZones", "vpcCidr"];
     static readonly string[] AdminFields = ["name", "keys"];
     static readonly string[] NodeGroupsFields = ["managers", "workers"];
     static readonly string[] NodeGroupFields = ["count", "instanceType", "diskGb", "labels"];
@@ -41,6 +41,7 @@ internal sealed partial class DefinitionBinder(ProblemList problems)
         var nodeGroups = NodeGroups(top);
         var database = Database(top);
         var registry = Registry(top);
+        var edgeImage = EdgeImage(top);
         var apiPort = ApiPort(top);
         var zones = top.Int("availabilityZones", MinAvailabilityZones, MaxAvailabilityZones,
             "the load balancer and the database subnet group need two zones, and no region has more than six");
@@ -59,6 +60,7 @@ internal sealed partial class DefinitionBinder(ProblemList problems)
             NodeGroups = nodeGroups!,
             Database = database!,
             Registry = registry!,
+            EdgeImage = edgeImage,
             ApiPort = apiPort ?? DefaultApiPort,
             AvailabilityZones = zones ?? DefaultAvailabilityZones,
             VpcCidr = IPNetwork.Parse(vpcCidr ?? DefaultVpcCidr),

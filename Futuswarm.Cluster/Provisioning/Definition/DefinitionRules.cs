@@ -162,6 +162,30 @@ public static partial class DefinitionRules
         return Futuswarm.Protocol.Validation.CheckSecretName(reference) is { } reason ? $"not a secret name: {reason}" : null;
     }
 
+    // [host[:port]/]path[:tag][@sha256:digest], Docker's reference grammar with lower-case path components.
+    [GeneratedRegex("^((?<host>[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?)/)?(?<path>[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*)(:(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(@sha256:(?<digest>[0-9a-f]{64}))?\\z")]
+    private static partial Regex ImageReferencePattern();
+
+    /// <summary>
+    /// The edge proxy's image: a reference with a tag or a digest. The daemon updates the edge service when this text
+    /// changes, so a moving tag (latest) would never roll out a new edge; a digest pins it best.
+    /// </summary>
+    public static string? CheckEdgeImage(string image)
+    {
+        if (image.Contains("://", StringComparison.Ordinal))
+            return $"give an image reference without a scheme, such as \"ghcr.io/example/futuswarm-edge:2.6.2\"";
+        if (image.Length > 255) return "is longer than 255 characters, Docker's limit for a reference";
+        var m = ImageReferencePattern().Match(image);
+        if (!m.Success)
+            // Not echoed: a malformed value may be credentials pasted by mistake (user:password@host/...).
+            return "is not an image reference such as \"ghcr.io/example/futuswarm-edge:2.6.2\" (lower-case repository, a tag or an @sha256: digest; no credentials)";
+        if (!m.Groups["tag"].Success && !m.Groups["digest"].Success)
+            return $"'{image}' names no tag or digest; pin it (\"...:2.6.2\" or \"...@sha256:...\") so every manager runs the same edge";
+        if (m.Groups["tag"].Value == "latest" && !m.Groups["digest"].Success)
+            return $"'{image}' uses the moving tag 'latest': the edge is updated only when this text changes, so pin a version or a digest";
+        return null;
+    }
+
     public static string? CheckApiPort(int port)
     {
         if (port is < 1 or > 65535) return $"{port} is not a TCP port (1-65535)";

@@ -12,7 +12,11 @@ namespace Futuswarm.Cluster.Provisioning.Operations;
 /// <param name="Deferred">Changes planned but not made in this run, with why (the HTTPS listener until the certificate is issued): a later run makes them.</param>
 /// <param name="Nodes">The cluster's instances after the run.</param>
 public sealed record ProvisionReport(string Cluster, Plan Applied, bool AdminsSeeded, string ApiHostKey, bool ApiHostKeyCreated,
-    IReadOnlyList<Change> Deferred, IReadOnlyList<ClusterNode> Nodes);
+    IReadOnlyList<Change> Deferred, IReadOnlyList<ClusterNode> Nodes)
+{
+    /// <summary>The bucket, key and database endpoint the managers' daemon is configured with.</summary>
+    public ManagerInputs? Inputs { get; init; }
+}
 
 /// <summary>The cluster at a glance: what differs from the definition, and its nodes.</summary>
 public sealed record ClusterStatusReport(Plan Drift, IReadOnlyList<ClusterNode> Nodes);
@@ -52,8 +56,9 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
         log("== every layer, in dependency order");
         var rest = await ClusterPlanner.For(Definition, clouds, keyArn, store: store, waits: waits).ApplyAsync(ctx, ct);
         var nodes = await ClusterNodes.ListAsync(clouds.Instances, Definition.Name, ct);
+        var inputs = await ManagerInputs.ObserveAsync(clouds.Rds, Definition, ctx.RequireId(StateAddresses.StateBucket), keyArn, ct);
         return new ProvisionReport(Definition.Name, new Plan(Definition.Name, [.. state.Changes, .. rest.Changes]), seeded, hostKey, created,
-            ctx.Deferred, nodes);
+            ctx.Deferred, nodes) { Inputs = inputs };
     }
 
     /// <summary>
@@ -62,13 +67,69 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
     /// </summary>
     public Task<Nodes.RepairReport> RepairSwarmAsync(IReadOnlyList<ClusterNode> nodes, NodeConnector connect, CancellationToken ct)
     {
+        var (wanted, specOf) = NodeSpecs(nodes);
+        return new ClusterSwarmRepair(ClusterSwarmRepair.Ec2(clouds.Instances), connect, log).RunAsync(wanted, specOf, ct);
+    }
+
+    /// <summary>
+    /// The managers' own services (users, binaries, API host key, edge directory, database master, daemon, API sshd) on
+    /// every running manager that has printed its host keys, after <see cref="RepairSwarmAsync"/>. FSW6060 without the
+    /// definition's edgeImage. The host key's private half is opened from the store only for a manager that lacks it.
+    /// </summary>
+    /// <param name="bundleFor">The self-contained manager bundle for a runtime identifier (linux-x64, linux-arm64): the build makes it.</param>
+    public Task<ManagerInstallReport> InstallManagerServicesAsync(ProvisionReport report, IReadOnlyList<ClusterNode> nodes, NodeConnector connect,
+        Func<string, Nodes.Manager.ManagerBundle> bundleFor, CancellationToken ct)
+    {
+        ClusterManagerServices.CheckEdgeImage(Definition);
+        var inputs = report.Inputs ?? throw new InvalidOperationException("the provision report carries no manager inputs");
+        if (inputs.DatabaseHost is null) log("[managers] the database reports no endpoint yet: the daemon is configured without it; run RepairCluster again once it is available");
+        var store = clouds.Stores.Open(Definition.Name, inputs.StateBucket, inputs.KmsKeyArn);
+        var hostKey = new Nodes.Manager.ApiHostKeySource(report.ApiHostKey, c => ApiHostKey.OpenPrivateKeyAsync(store, c));
+        var (wanted, specOf) = NodeSpecs(nodes);
+        var first = Compute.ComputeNode.Manager(1).ToString();
+        return new ClusterManagerInstall(ClusterSwarmRepair.Ec2(clouds.Instances), connect, log).RunAsync(wanted, specOf,
+            (node, rid) => ClusterManagerServices.For(Definition, inputs, hostKey, bundleFor(rid), node.Address == first, specOf(node).OverlayNetwork), ct);
+    }
+
+    /// <summary>
+    /// Waits (bounded, with progress) until every running manager has printed its host keys to the console, as a first
+    /// boot does at its end; returns the nodes as listed then. FSW6052 when manager-1 has not by the bound; the other
+    /// managers are left for RepairCluster.
+    /// </summary>
+    public async Task<IReadOnlyList<ClusterNode>> WaitForManagerHostKeysAsync(int attempts, TimeSpan interval, CancellationToken ct)
+    {
+        var console = ClusterSwarmRepair.Ec2(clouds.Instances);
+        var first = Compute.ComputeNode.Manager(1).ToString();
+        for (var attempt = 1; ; attempt++)
+        {
+            var nodes = await ClusterNodes.ListAsync(clouds.Instances, Definition.Name, ct);
+            var pending = new List<ClusterNode>();
+            foreach (var n in nodes.Where(n => n.IsManager))
+                if (n.State != "running" || await ConsoleHostKey.ReadAsync(console, n, ct) is null) pending.Add(n);
+            if (pending.Count == 0) return nodes;
+            if (attempt >= attempts)
+            {
+                if (pending.Any(n => n.Address == first))
+                    throw new FswException(ErrorCodes.ConsoleHostKeysMissing,
+                        $"{first} has not printed its SSH host keys to the EC2 console after {attempts} checks {interval.TotalSeconds:0} s apart, so it cannot be verified. " +
+                        $"Run RepairCluster with the same definition and --ssh-key once it has booted.");
+                log($"[managers] {string.Join(", ", pending.Select(n => n.Address))} still booting: left for the next RepairCluster");
+                return nodes;
+            }
+            log($"[managers] waiting for the first boot of {string.Join(", ", pending.Select(n => n.Address))} (host keys on the console; check {attempt} of {attempts}, every {interval.TotalSeconds:0} s)");
+            await Task.Delay(interval, ct);
+        }
+    }
+
+    /// <summary>The instances the definition wants, and each one's bootstrap spec with its instance's private address.</summary>
+    private (IReadOnlyList<ClusterNode> Wanted, Func<ClusterNode, Nodes.NodeSpec> SpecOf) NodeSpecs(IReadOnlyList<ClusterNode> nodes)
+    {
         var compute = ClusterPlanner.ComputeOf(Definition);
         var userData = new Compute.ClusterNodeUserData(compute);
         var byAddress = Compute.ComputeNode.All(compute).ToDictionary(n => n.Address.ToString());
         // Instances of nodes the definition no longer wants are the resource repair's to terminate, not the swarm's to join.
         var wanted = nodes.Where(n => byAddress.ContainsKey(n.Address)).ToList();
-        return new ClusterSwarmRepair(ClusterSwarmRepair.Ec2(clouds.Instances), connect, log)
-            .RunAsync(wanted, n => userData.SpecFor(byAddress[n.Address]) with { AdvertiseAddress = n.PrivateIp }, ct);
+        return (wanted, n => userData.SpecFor(byAddress[n.Address]) with { AdvertiseAddress = n.PrivateIp });
     }
 
     /// <summary>The plan (what drifted or is missing) and the nodes; changes nothing.</summary>

@@ -59,14 +59,7 @@ public sealed class ClusterSwarmRepair(ConsoleReader console, NodeConnector conn
         return await new SwarmRepair(manager, managerSpec, desired, launcher, SwarmRepair.FromManager(manager, managerSpec), log).RunAsync(ct);
     }
 
-    /// <summary>The strongest key of the last block cloud-init printed to the console (ed25519 when there is one); null before.</summary>
-    private async Task<string?> HostKeyAsync(ClusterNode node, CancellationToken ct)
-    {
-        var output = await console(node.InstanceId, ct);
-        var keys = output is null ? null : ConsoleHostKeys.Parse(output);
-        if (keys is null || keys.Count == 0) return null;
-        return keys.FirstOrDefault(k => k.StartsWith("ssh-ed25519 ", StringComparison.Ordinal)) ?? keys[0];
-    }
+    private Task<string?> HostKeyAsync(ClusterNode node, CancellationToken ct) => ConsoleHostKey.ReadAsync(console, node, ct);
 
     private static FswException NoKeysYet(ClusterNode node) => new(ErrorCodes.ConsoleHostKeysMissing,
         $"{node.Address} ({node.InstanceId}) has not printed its SSH host keys to the EC2 console yet, so it cannot be verified. Run RepairCluster again in a minute.");

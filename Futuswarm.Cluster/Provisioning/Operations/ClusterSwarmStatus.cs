@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Futuswarm.Cluster.Nodes;
 using Futuswarm.Cluster.Nodes.Manager;
-using Futuswarm.Cluster.Nodes.Ssh;
 
 namespace Futuswarm.Cluster.Provisioning.Operations;
 
@@ -85,17 +84,4 @@ public sealed class ClusterSwarmStatus(ConsoleReader console, NodeConnector conn
             })
             .OrderBy(s => s.Name, StringComparer.Ordinal)
             .ToList();
-}
-
-/// <summary>The host key a node printed to its EC2 console at first boot (cloud-init's block): the one SSH verifies.</summary>
-public static class ConsoleHostKey
-{
-    /// <summary>The strongest key of the last complete block (ed25519 when there is one); null before the node printed it.</summary>
-    public static async Task<string?> ReadAsync(ConsoleReader console, ClusterNode node, CancellationToken ct)
-    {
-        var output = await console(node.InstanceId, ct);
-        var keys = output is null ? null : ConsoleHostKeys.Parse(output);
-        if (keys is null || keys.Count == 0) return null;
-        return keys.FirstOrDefault(k => k.StartsWith("ssh-ed25519 ", StringComparison.Ordinal)) ?? keys[0];
-    }
 }
