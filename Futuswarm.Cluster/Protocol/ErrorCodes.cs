@@ -147,4 +147,7 @@ public static class ErrorCodes
     public const string DestroyNotConfirmed = "FSW6056";
     public const string SshKeyUnusable = "FSW6057";
     public const string ManagerServiceFailed = "FSW6058";
+
+    /// <summary>manager-1's fixed address is covered by a subnet CIDR reservation that is not the cluster's (Provisioning/Network).</summary>
+    public const string AddressReservationConflict = "FSW6063";
 }
