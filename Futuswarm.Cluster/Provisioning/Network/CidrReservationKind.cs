@@ -66,8 +66,9 @@ public sealed class CidrReservationKind(IEc2Network ec2, NetworkSpec spec) : Res
             ? new FswException(ErrorCodes.AddressReservationConflict,
                 $"{change.Address} cannot be made: {change.Reason[CoveredByOther.Length..].TrimStart(':', ' ')} covers manager-1's fixed "
                 + $"address {ReservedCidr} in {Subnet}, and it is not the cluster's, so it is left alone. Nothing was changed. Delete it "
-                + "(aws ec2 delete-subnet-cidr-reservation), or, if it is an explicit reservation of exactly that address, tag it "
-                + $"{ClusterTags.Cluster}={spec.Cluster} and {ClusterTags.Role}={change.Address.Role} so that the cluster takes it over; then run again.")
+                + "(aws ec2 delete-subnet-cidr-reservation), or, if it is an explicit reservation of exactly that address, give it the "
+                + $"cluster's tags ({string.Join(", ", ClusterTags.For(spec.Cluster, change.Address).Select(t => $"{t.Key}={t.Value}"))}) "
+                + "so that the cluster owns it; then run again.")
             : base.Refusal(change);
 
     protected override async Task<string> CreateAsync(Change change, ProvisionContext ctx, CancellationToken ct)
@@ -78,6 +79,10 @@ public sealed class CidrReservationKind(IEc2Network ec2, NetworkSpec spec) : Res
             c => ec2.CreateSubnetCidrReservationAsync(subnetId, ReservedCidr, Explicit, $"manager-1's fixed address ({ctx.Cluster})", ctx.TagsFor(change.Address), c),
             Retry.NotFoundYet, ctx.Waits, ct);
         ctx.Created(change.Address, reservation.ReservationId, change.Reason);
+        // Until it is listed, a next run would not see it and would try again (refused: it overlaps itself).
+        await Waiter.UntilAsync($"subnet CIDR reservation {reservation.ReservationId} to be listed",
+            async c => (await ec2.GetSubnetCidrReservationsAsync(subnetId, [], c)).SingleOrDefault(r => r.ReservationId == reservation.ReservationId),
+            r => true, ctx.Waits, ct, ctx.Log);
         return reservation.ReservationId;
     }
 
