@@ -153,5 +153,9 @@ public static class ErrorCodes
     public const string EdgeImageMissing = "FSW6060";
     /// <summary>A manager's machine is of an architecture no manager bundle is built for.</summary>
     public const string ManagerArchitectureUnsupported = "FSW6061";
+
+    /// <summary>manager-1's fixed address is covered by a subnet CIDR reservation that is not the cluster's (Provisioning/Network).</summary>
+    public const string AddressReservationConflict = "FSW6063";
+    /// <summary>PublishEdgeImage: a bad --edge-repository or a failed push.</summary>
     public const string EdgeImagePublishFailed = "FSW6066";
 }

@@ -31,5 +31,8 @@ public sealed class ClusterPlanExampleTests
         // The nodes come before the load balancer: its registrations of the managers are in the plan, and manager-1's fixed address.
         Assert.Contains("+ target[manager-1]  # not registered\n    + instance: instance[manager-1] (known after apply)", text);
         Assert.Contains("+ private_ip: 10.42.0.10", text);
+        // Reserved in its subnet before any instance, load balancer or database interface is placed there.
+        Assert.Contains("+ subnet-cidr-reservation[manager-1]  # not found\n    + subnet: subnet[eu-west-1a]\n    + cidr: 10.42.0.10/32\n    + type: explicit", text);
+        Assert.True(text.IndexOf("+ subnet-cidr-reservation[manager-1]", StringComparison.Ordinal) < text.IndexOf("+ instance[manager-1]", StringComparison.Ordinal));
     }
 }

@@ -104,6 +104,46 @@ public class ProvisioningComputeAddressTests
     }
 
     [Fact]
+    public async Task InterfacesPlacedWhileManagerOneIsGoneNeverTakeItsAddress()
+    {
+        // A single-manager cluster loses its manager; meanwhile the load balancer and the database place interfaces in
+        // its subnet at EC2's pick (the lowest free address here: without the reservation one of them gets host 10).
+        var single = ProvisioningComputeTests.Spec with { Managers = ProvisioningComputeTests.Spec.Managers with { Count = 1 } };
+        await _cloud.ApplyAsync(single);
+        _cloud.Ec2.TerminateBehindTheBack(_cloud.Node("manager-1").InstanceId);
+        await _cloud.Instances.DescribeInstancesAsync([], default); // terminated
+        var subnet = await _cloud.SubnetIdAsync("eu-north-1a");
+
+        var placed = Enumerable.Range(0, 12).Select(_ => _cloud.Ec2.PlaceInterfaceBehindTheBack(subnet)).ToList();
+        _cloud.ResetCalls();
+        var applied = await _cloud.ApplyAsync(single);
+
+        Assert.DoesNotContain(Fixed, placed);
+        Assert.Contains("10.40.0.11", placed);
+        Assert.Equal(["+ instance[manager-1] (not found)"], applied.Changes.Select(c => c.ToString()));
+        Assert.Equal(Fixed, _cloud.Node("manager-1").PrivateIp);
+    }
+
+    [Fact]
+    public async Task WithoutTheReservationAnInterfaceTakesTheAddressAndManagerOneCannotComeBack()
+    {
+        // What the reservation prevents, as the fake plays it: the same loss with the reservation deleted by hand first.
+        var single = ProvisioningComputeTests.Spec with { Managers = ProvisioningComputeTests.Spec.Managers with { Count = 1 } };
+        await _cloud.ApplyAsync(single);
+        var subnet = await _cloud.SubnetIdAsync("eu-north-1a");
+        _cloud.Ec2.DeleteReservationBehindTheBack((await _cloud.Ec2.GetSubnetCidrReservationsAsync(subnet, [], default)).Single().ReservationId);
+        _cloud.Ec2.TerminateBehindTheBack(_cloud.Node("manager-1").InstanceId);
+        await _cloud.Instances.DescribeInstancesAsync([], default); // terminated
+
+        var placed = Enumerable.Range(0, 12).Select(_ => _cloud.Ec2.PlaceInterfaceBehindTheBack(subnet)).ToList();
+        var e = await Assert.ThrowsAsync<FswException>(() => _cloud.ApplyAsync(single));
+
+        Assert.Contains(Fixed, placed);
+        Assert.Equal(ErrorCodes.InstanceLaunchFailed, e.Code);
+        Assert.Contains($"instance[manager-1] must have the address {Fixed}", e.Message);
+    }
+
+    [Fact]
     public async Task ALostManagerOneBesideRunningManagersIsRefusedWithNothingLaunched()
     {
         await _cloud.ApplyAsync();

@@ -373,7 +373,7 @@ public class ProvisioningComputeTests
         {
             ("ec2", probe.Ec2.Calls.Count), ("iam", probe.Iam.Calls.Count), ("keys", probe.Keys.Calls.Count), ("acm", probe.Acm.Calls.Count),
         };
-        Assert.Equal(24, counts[0].Calls); // 18 for the network, 6 launches
+        Assert.Equal(25, counts[0].Calls); // 19 for the network (the address reservation among them), 6 launches
 
         foreach (var (fake, calls) in counts)
             for (var n = 1; n <= calls; n++)

@@ -165,6 +165,119 @@ public class ProvisioningEc2MappingTests
     }
 
     [Fact]
+    public async Task CreateSubnetCidrReservationSendsTheSubnetRangeTypeAndTags()
+    {
+        var handler = new CannedHandler(_ => (HttpStatusCode.OK, $"""
+            <CreateSubnetCidrReservationResponse xmlns="{Ns}">
+              <requestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestId>
+              <subnetCidrReservation>
+                <subnetCidrReservationId>scr-044f977c4eEXAMPLE</subnetCidrReservationId>
+                <subnetId>subnet-03c51e2ef5EXAMPLE</subnetId>
+                <cidr>10.40.0.10/32</cidr>
+                <reservationType>explicit</reservationType>
+                <ownerId>123456789012</ownerId>
+                <description>manager-1's fixed address (demo)</description>
+                <tagSet>
+                  <item><key>futuswarm:cluster</key><value>demo</value></item>
+                  <item><key>futuswarm:role</key><value>subnet-cidr-reservation[manager-1]</value></item>
+                </tagSet>
+              </subnetCidrReservation>
+            </CreateSubnetCidrReservationResponse>
+            """));
+
+        var reservation = await Network(handler).CreateSubnetCidrReservationAsync("subnet-03c51e2ef5EXAMPLE", "10.40.0.10/32", "explicit",
+            "manager-1's fixed address (demo)", ClusterTags.For("demo", NetworkAddresses.FirstManagerReservation), default);
+
+        var sent = handler.Requests.Single();
+        Assert.Equal(("CreateSubnetCidrReservation", "subnet-03c51e2ef5EXAMPLE", "10.40.0.10/32", "explicit", "manager-1's fixed address (demo)"),
+            (sent["Action"], sent["SubnetId"], sent["Cidr"], sent["ReservationType"], sent["Description"]));
+        Assert.Equal("subnet-cidr-reservation", sent["TagSpecification.1.ResourceType"]);
+        var tags = Enumerable.Range(1, 3).ToDictionary(i => sent[$"TagSpecification.1.Tag.{i}.Key"], i => sent[$"TagSpecification.1.Tag.{i}.Value"]);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["Name"] = "demo-subnet-cidr-reservation-manager-1", ["futuswarm:cluster"] = "demo", ["futuswarm:role"] = "subnet-cidr-reservation[manager-1]",
+        }, tags);
+        Assert.Equal(("scr-044f977c4eEXAMPLE", "subnet-03c51e2ef5EXAMPLE", "10.40.0.10/32", "explicit"),
+            (reservation.ReservationId, reservation.SubnetId, reservation.Cidr, reservation.ReservationType));
+        Assert.Equal("subnet-cidr-reservation[manager-1]", reservation.Tags[ClusterTags.Role]);
+    }
+
+    [Fact]
+    public async Task GetSubnetCidrReservationsNamesTheSubnetPagesAndReadsBothFamilies()
+    {
+        var handler = new CannedHandler(p => (HttpStatusCode.OK, p.ContainsKey("NextToken")
+            ? $"""
+              <GetSubnetCidrReservationsResponse xmlns="{Ns}">
+                <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>
+                <subnetIpv4CidrReservationSet>
+                  <item>
+                    <subnetCidrReservationId>scr-2</subnetCidrReservationId><subnetId>subnet-1</subnetId>
+                    <cidr>10.40.0.64/28</cidr><reservationType>prefix</reservationType><ownerId>123456789012</ownerId>
+                  </item>
+                </subnetIpv4CidrReservationSet>
+                <subnetIpv6CidrReservationSet/>
+              </GetSubnetCidrReservationsResponse>
+              """
+            : $"""
+              <GetSubnetCidrReservationsResponse xmlns="{Ns}">
+                <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>
+                <subnetIpv4CidrReservationSet>
+                  <item>
+                    <subnetCidrReservationId>scr-1</subnetCidrReservationId><subnetId>subnet-1</subnetId>
+                    <cidr>10.40.0.10/32</cidr><reservationType>explicit</reservationType><ownerId>123456789012</ownerId>
+                    <tagSet><item><key>futuswarm:cluster</key><value>demo</value></item></tagSet>
+                  </item>
+                </subnetIpv4CidrReservationSet>
+                <subnetIpv6CidrReservationSet>
+                  <item>
+                    <subnetCidrReservationId>scr-3</subnetCidrReservationId><subnetId>subnet-1</subnetId>
+                    <cidr>2600:1f13:925:d240:3a1b::/80</cidr><reservationType>prefix</reservationType><ownerId>123456789012</ownerId>
+                  </item>
+                </subnetIpv6CidrReservationSet>
+                <nextToken>page-2</nextToken>
+              </GetSubnetCidrReservationsResponse>
+              """));
+
+        var found = await Network(handler).GetSubnetCidrReservationsAsync("subnet-1", [new Ec2Filter("reservationType", ["explicit", "prefix"])], default);
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal(("GetSubnetCidrReservations", "subnet-1", "reservationType", "explicit", "prefix"),
+            (handler.Requests[0]["Action"], handler.Requests[0]["SubnetId"], handler.Requests[0]["Filter.1.Name"],
+             handler.Requests[0]["Filter.1.Value.1"], handler.Requests[0]["Filter.1.Value.2"]));
+        Assert.Equal(("subnet-1", "page-2"), (handler.Requests[1]["SubnetId"], handler.Requests[1]["NextToken"]));
+        Assert.Equal(["scr-1 10.40.0.10/32 explicit", "scr-3 2600:1f13:925:d240:3a1b::/80 prefix", "scr-2 10.40.0.64/28 prefix"],
+            found.Select(r => $"{r.ReservationId} {r.Cidr} {r.ReservationType}"));
+        Assert.Equal("demo", found[0].Tags[ClusterTags.Cluster]);
+        Assert.Empty(found[2].Tags);
+    }
+
+    [Fact]
+    public async Task DeleteSubnetCidrReservationSendsTheIdAndCarriesEc2sRefusal()
+    {
+        var handler = new CannedHandler(p => p["SubnetCidrReservationId"] == "scr-1"
+            ? (HttpStatusCode.OK, $"""
+              <DeleteSubnetCidrReservationResponse xmlns="{Ns}">
+                <requestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestId>
+                <deletedSubnetCidrReservation>
+                  <subnetCidrReservationId>scr-1</subnetCidrReservationId><subnetId>subnet-1</subnetId>
+                  <cidr>10.40.0.10/32</cidr><reservationType>explicit</reservationType><ownerId>123456789012</ownerId>
+                </deletedSubnetCidrReservation>
+              </DeleteSubnetCidrReservationResponse>
+              """)
+            : (HttpStatusCode.BadRequest, """
+              <?xml version="1.0" encoding="UTF-8"?>
+              <Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>
+              """));
+        var network = Network(handler);
+
+        await network.DeleteSubnetCidrReservationAsync("scr-1", default);
+        var e = await Assert.ThrowsAsync<CloudException>(() => network.DeleteSubnetCidrReservationAsync("scr-2", default));
+
+        Assert.Equal(("DeleteSubnetCidrReservation", "scr-1"), (handler.Requests[0]["Action"], handler.Requests[0]["SubnetCidrReservationId"]));
+        Assert.Equal(("DeleteSubnetCidrReservation", "UnauthorizedOperation"), (e.Call, e.Code));
+    }
+
+    [Fact]
     public async Task Ec2ErrorsCarryTheirCode()
     {
         var handler = new CannedHandler(_ => (HttpStatusCode.BadRequest, """

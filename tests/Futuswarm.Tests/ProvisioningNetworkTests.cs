@@ -36,12 +36,12 @@ public class ProvisioningNetworkTests
     {
         var applied = await ApplyAsync();
 
-        Assert.Equal(9, applied.Count(ChangeAction.Create));
-        Assert.Equal(9, _cloud.Tagged("demo").Count);
+        Assert.Equal(10, applied.Count(ChangeAction.Create));
+        Assert.Equal(10, _cloud.Tagged("demo").Count);
         Assert.Equal(
         [
             "CreateVpc", "ModifyVpcAttribute", "CreateInternetGateway", "AttachInternetGateway", "CreateSubnet", "CreateSubnet",
-            "CreateRouteTable", "CreateRoute", "AssociateRouteTable", "AssociateRouteTable",
+            "CreateSubnetCidrReservation", "CreateRouteTable", "CreateRoute", "AssociateRouteTable", "AssociateRouteTable",
             "CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "CreateSecurityGroup", "AuthorizeSecurityGroupIngress",
             "CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "CreateSecurityGroup", "AuthorizeSecurityGroupIngress",
         ], _cloud.CallNames);
@@ -175,6 +175,7 @@ public class ProvisioningNetworkTests
     [InlineData(7)]
     [InlineData(12)]
     [InlineData(18)]
+    [InlineData(19)]
     public async Task FailureHalfWayThenRerunCompletesWithoutDuplicates(int failingCall)
     {
         _cloud.FailMutatingCall(failingCall);
@@ -193,10 +194,10 @@ public class ProvisioningNetworkTests
         Assert.Single(await _cloud.DescribeVpcsAsync([], default));
         Assert.Equal(2, (await _cloud.DescribeSubnetsAsync([], default)).Count);
         Assert.Single(await _cloud.DescribeInternetGatewaysAsync([], default));
-        Assert.Equal(9, _cloud.Tagged("demo").Count);
+        Assert.Equal(10, _cloud.Tagged("demo").Count);
         // Every create happened once across both runs; the failed call made nothing.
         var creates = _cloud.Calls.Where(c => c.Name.StartsWith("Create", StringComparison.Ordinal) && !c.Failed && c.Name != "CreateTags");
-        Assert.Equal(10, creates.Count());
+        Assert.Equal(11, creates.Count());
         _cloud.ResetCalls();
         Assert.True((await PlanAsync()).IsEmpty);
     }
@@ -211,25 +212,25 @@ public class ProvisioningNetworkTests
         await ApplyAsync();
 
         Assert.Empty(_cloud.Calls);
-        Assert.Equal(9, _cloud.Tagged("demo").Count);
+        Assert.Equal(10, _cloud.Tagged("demo").Count);
     }
 
     [Fact]
     public async Task DestroyDeletesEverythingTaggedInDependencyOrder()
     {
         await ApplyAsync();
-        var untouched = _cloud.ResourceCount - 9 - 2; // the VPC's own main table and default group go with it
+        var untouched = _cloud.ResourceCount - 10 - 2; // the VPC's own main table and default group go with it
         _cloud.ResetCalls();
 
         var destroyed = await NetworkLayer.For(_cloud, Spec).DestroyAsync(Ctx(), CancellationToken.None);
 
-        Assert.Equal(9, destroyed.Count(ChangeAction.Delete));
+        Assert.Equal(10, destroyed.Count(ChangeAction.Delete));
         Assert.Empty(_cloud.Tagged("demo"));
         Assert.Equal(untouched, _cloud.ResourceCount);
         Assert.Equal(
         [
             "DeleteSecurityGroup", "DeleteSecurityGroup", "DeleteSecurityGroup", "DeleteSecurityGroup",
-            "DisassociateRouteTable", "DisassociateRouteTable", "DeleteRouteTable",
+            "DisassociateRouteTable", "DisassociateRouteTable", "DeleteRouteTable", "DeleteSubnetCidrReservation",
             "DeleteSubnet", "DeleteSubnet", "DetachInternetGateway", "DeleteInternetGateway", "DeleteVpc",
         ], _cloud.CallNames);
         Assert.DoesNotContain(_cloud.Calls, c => c.Failed);
@@ -248,7 +249,7 @@ public class ProvisioningNetworkTests
         await NetworkLayer.For(_cloud, Spec).DestroyAsync(Ctx(), default);
 
         Assert.Empty(_cloud.Tagged("demo"));
-        Assert.Equal(9, _cloud.Tagged("other").Count);
+        Assert.Equal(10, _cloud.Tagged("other").Count);
         Assert.True((await NetworkLayer.For(_cloud, other).PlanAsync(new ProvisionContext("other", WaitOptions.Immediate), default)).IsEmpty);
     }
 

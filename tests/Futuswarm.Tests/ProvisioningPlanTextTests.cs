@@ -8,7 +8,7 @@ namespace Futuswarm.Tests;
 public class ProvisioningPlanTextTests
 {
     private const string FromNothing = """
-        Cluster "demo": 9 to create, 0 to update, 0 to replace, 0 to delete.
+        Cluster "demo": 10 to create, 0 to update, 0 to replace, 0 to delete.
 
         + vpc  # not found
             + cidr_block: 10.40.0.0/16
@@ -29,6 +29,11 @@ public class ProvisioningPlanTextTests
             + cidr_block: 10.40.16.0/20
             + availability_zone: eu-north-1b
             + map_public_ip_on_launch: false
+
+        + subnet-cidr-reservation[manager-1]  # not found
+            + subnet: subnet[eu-north-1a]
+            + cidr: 10.40.0.10/32
+            + type: explicit
 
         + route-table[public]  # not found
             + vpc: vpc
@@ -96,10 +101,10 @@ public class ProvisioningPlanTextTests
 
         var plan = await NetworkLayer.For(cloud, ProvisioningNetworkTests.Spec).PlanDestroyAsync(new ProvisionContext("demo", WaitOptions.Immediate), default);
 
-        Assert.StartsWith("Cluster \"demo\": 0 to create, 0 to update, 0 to replace, 9 to delete.\n\n- security-group[database]  # destroy\n    - id: sg-", plan.ToText());
+        Assert.StartsWith("Cluster \"demo\": 0 to create, 0 to update, 0 to replace, 10 to delete.\n\n- security-group[database]  # destroy\n    - id: sg-", plan.ToText());
         Assert.Equal(
             ["security-group[database]", "security-group[managers]", "security-group[lb]", "security-group[nodes]", "route-table[public]",
-             "subnet[eu-north-1b]", "subnet[eu-north-1a]", "internet-gateway", "vpc"],
+             "subnet-cidr-reservation[manager-1]", "subnet[eu-north-1b]", "subnet[eu-north-1a]", "internet-gateway", "vpc"],
             plan.Changes.Select(c => c.Address.ToString()));
         Assert.Empty(cloud.Calls);
     }

@@ -19,9 +19,10 @@ public sealed record ComputeSpec(string Cluster, string Region, string VpcCidr, 
 
     /// <summary>
     /// manager-1's private address: host 10 of the first zone's subnet (<see cref="FixedAddress"/>). Joining nodes
-    /// name it in their user data, which is written before they launch, so it cannot be the address EC2 would pick.
+    /// name it in their user data, which is written before they launch, so it cannot be the address EC2 would pick;
+    /// the network reserves it so that EC2 never gives it to anything else.
     /// </summary>
-    public string FirstManagerAddress => FixedAddress.In(SubnetLayout.CidrFor(VpcCidr, Zones[0]));
+    public string FirstManagerAddress => FixedAddress.FirstManager(VpcCidr, Zones);
 
     public ComputeSpec Validate()
     {

@@ -34,7 +34,8 @@ public sealed partial class InstanceKind
         }
         catch (CloudException e) when (e.Code == "InvalidIPAddress.InUse" && node.PrivateIp is { } taken)
         {
-            // No instance holds it (checked just before): another interface does, e.g. the load balancer's or the database's.
+            // No instance holds it (checked just before): another interface does, e.g. the load balancer's or the database's,
+            // placed before the network reserved the address (a reservation made later does not move it).
             throw new FswException(ErrorCodes.InstanceLaunchFailed,
                 $"{change.Address} must have the address {taken} (the other nodes join the swarm there), but a network interface "
                 + $"that is not an instance holds it ({e.Detail}). Nothing was launched. Free the address (find it with aws ec2 "

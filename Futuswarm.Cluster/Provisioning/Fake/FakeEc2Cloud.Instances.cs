@@ -158,22 +158,34 @@ public sealed partial class FakeEc2Cloud : IEc2Instances
 
     /// <summary>
     /// The launch's address as EC2 checks it (inside the subnet, not one of its five reserved, not held by an instance
-    /// that is not yet terminated: a terminating one keeps its interface until it is gone), or the lowest free one.
+    /// that is not yet terminated: a terminating one keeps its interface until it is gone, nor by another interface),
+    /// or EC2's own pick.
     /// </summary>
     private string PrivateIpFor(InstanceLaunch launch, Subnet subnet)
     {
-        var held = _instances.Where(i => i.Launch.SubnetId == subnet.Id && i.State != "terminated").Select(i => i.PrivateIp).ToHashSet();
+        var held = Held(subnet.Id);
         if (launch.PrivateIpAddress is { } wanted)
         {
             if (!FixedAddress.Assignable(subnet.Cidr, wanted))
                 throw Error("RunInstances", "InvalidParameterValue", $"Address does not fall within the subnet's address range: {wanted} in {subnet.Cidr}");
             return held.Contains(wanted) ? throw Error("RunInstances", "InvalidIPAddress.InUse", $"Address {wanted} is in use.") : wanted;
         }
+        return PickAddress(subnet, held, "RunInstances");
+    }
+
+    /// <summary>The addresses of the subnet's interfaces: instances not yet terminated, and the others (load balancer, database).</summary>
+    private HashSet<string> Held(string subnetId) =>
+        _instances.Where(i => i.Launch.SubnetId == subnetId && i.State != "terminated").Select(i => i.PrivateIp)
+            .Concat(_interfaces.Where(i => i.SubnetId == subnetId).Select(i => i.Address)).ToHashSet();
+
+    /// <summary>EC2's pick for an interface that names no address: here the lowest one that is free and in no reservation.</summary>
+    private string PickAddress(Subnet subnet, IReadOnlySet<string> held, string call)
+    {
         Cidr.TryParse(subnet.Cidr, out var cidr);
         for (var host = cidr.Network + 4; host < cidr.Network + (1u << (32 - cidr.Prefix)) - 1; host++)
-            if (!held.Contains(FixedAddress.Format(host)))
-                return FixedAddress.Format(host);
-        throw Error("RunInstances", "InsufficientFreeAddressesInSubnet", $"The subnet {subnet.Id} has no free addresses left.");
+            if (FixedAddress.Format(host) is var address && !held.Contains(address) && !Reserved(subnet.Id, address))
+                return address;
+        throw Error(call, "InsufficientFreeAddressesInSubnet", $"The subnet {subnet.Id} has no free addresses left.");
     }
 
     public Task StartInstanceAsync(string instanceId, CancellationToken ct)

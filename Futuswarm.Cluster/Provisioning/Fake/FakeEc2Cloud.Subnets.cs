@@ -60,6 +60,8 @@ public sealed partial class FakeEc2Cloud
         RequireSubnet("DeleteSubnet", subnetId);
         // EC2 drops a deleted subnet's route table association with it.
         foreach (var table in _routeTables.Values) table.Associations.RemoveAll(a => a.SubnetId == subnetId);
+        // Its reservations go with it (assumed: EC2 documents no refusal for them).
+        foreach (var id in _reservations.Values.Where(r => r.SubnetId == subnetId).Select(r => r.Id).ToList()) _reservations.Remove(id);
         _subnets.Remove(subnetId);
         return Task.CompletedTask;
     }

@@ -93,6 +93,7 @@ public sealed partial class FakeEc2Cloud
         bool Ours(Dictionary<string, string> tags) => tags.GetValueOrDefault("futuswarm:cluster") == cluster;
         return _vpcs.Values.Where(v => Ours(v.Tags)).Select(v => "vpc " + v.Id)
             .Concat(_subnets.Values.Where(s => Ours(s.Tags)).Select(s => "subnet " + s.Id))
+            .Concat(_reservations.Values.Where(r => Ours(r.Tags)).Select(r => "subnet-cidr-reservation " + r.Id))
             .Concat(_gateways.Values.Where(g => Ours(g.Tags)).Select(g => "internet-gateway " + g.Id))
             .Concat(_routeTables.Values.Where(t => Ours(t.Tags)).Select(t => "route-table " + t.Id))
             .Concat(_groups.Values.Where(g => Ours(g.Tags)).Select(g => "security-group " + g.Id))
@@ -100,7 +101,7 @@ public sealed partial class FakeEc2Cloud
     }
 
     /// <summary>How many resources of any kind the fake holds, the VPCs' own main tables and default groups included.</summary>
-    public int ResourceCount => _vpcs.Count + _subnets.Count + _gateways.Count + _routeTables.Count + _groups.Count;
+    public int ResourceCount => _vpcs.Count + _subnets.Count + _reservations.Count + _gateways.Count + _routeTables.Count + _groups.Count;
 
     private Dictionary<string, string>? TagsOf(string id) =>
         _vpcs.GetValueOrDefault(id)?.Tags ?? _subnets.GetValueOrDefault(id)?.Tags ?? _gateways.GetValueOrDefault(id)?.Tags

@@ -22,6 +22,12 @@ public sealed record SubnetInfo(
     string SubnetId, string VpcId, string CidrBlock, string AvailabilityZone, bool MapPublicIpOnLaunch, string State,
     IReadOnlyDictionary<string, string> Tags);
 
+/// <summary>
+/// A subnet CIDR reservation. Type <c>explicit</c>: EC2 never picks an address in it by itself, but an interface may
+/// be given one by name; <c>prefix</c>: kept for prefix delegation. It cannot be modified, only deleted and made anew.
+/// </summary>
+public sealed record CidrReservationInfo(string ReservationId, string SubnetId, string Cidr, string ReservationType, IReadOnlyDictionary<string, string> Tags);
+
 /// <summary>For an internet gateway EC2 reports an attached VPC as state <c>available</c>.</summary>
 public sealed record GatewayAttachment(string VpcId, string State);
 

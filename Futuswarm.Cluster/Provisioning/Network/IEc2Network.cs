@@ -20,6 +20,12 @@ public interface IEc2Network
     Task ModifySubnetMapPublicIpOnLaunchAsync(string subnetId, bool value, CancellationToken ct);
     Task DeleteSubnetAsync(string subnetId, CancellationToken ct);
 
+    /// <summary>One subnet's reservations: EC2 lists them per subnet only (the subnet is a required parameter).</summary>
+    Task<IReadOnlyList<CidrReservationInfo>> GetSubnetCidrReservationsAsync(string subnetId, IReadOnlyList<Ec2Filter> filters, CancellationToken ct);
+    Task<CidrReservationInfo> CreateSubnetCidrReservationAsync(
+        string subnetId, string cidr, string reservationType, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct);
+    Task DeleteSubnetCidrReservationAsync(string reservationId, CancellationToken ct);
+
     Task<IReadOnlyList<InternetGatewayInfo>> DescribeInternetGatewaysAsync(IReadOnlyList<Ec2Filter> filters, CancellationToken ct);
     Task<InternetGatewayInfo> CreateInternetGatewayAsync(IReadOnlyDictionary<string, string> tags, CancellationToken ct);
     Task AttachInternetGatewayAsync(string internetGatewayId, string vpcId, CancellationToken ct);

@@ -9,6 +9,9 @@ public static class NetworkAddresses
     public static readonly ResourceAddress InternetGateway = new("internet-gateway");
     public static readonly ResourceAddress RouteTable = new("route-table", "public");
 
+    /// <summary>The reservation of manager-1's fixed address in the first zone's subnet.</summary>
+    public static readonly ResourceAddress FirstManagerReservation = new("subnet-cidr-reservation", "manager-1");
+
     public static ResourceAddress Subnet(string zone) => new("subnet", zone);
 
     /// <summary>The cluster-tag filter every observation starts from.</summary>

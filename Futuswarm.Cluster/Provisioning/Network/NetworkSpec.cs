@@ -84,6 +84,9 @@ public readonly record struct Cidr(uint Network, int Prefix)
     public bool IsPrivate =>
         Within(0x0A000000, 8) || Within(0xAC100000, 12) || Within(0xC0A80000, 16);
 
+    /// <summary>True when <paramref name="other"/> lies wholly inside this network.</summary>
+    public bool Contains(Cidr other) => other.Prefix >= Prefix && (other.Network & Mask(Prefix)) == Network;
+
     private bool Within(uint network, int prefix) => Prefix >= prefix && (Network & Mask(prefix)) == network;
 
     /// <summary>The <paramref name="index"/>-th block of <paramref name="prefix"/> inside this network.</summary>

@@ -1,10 +1,9 @@
-using Futuswarm.Cluster.Provisioning.Network;
-
-namespace Futuswarm.Cluster.Provisioning.Compute;
+namespace Futuswarm.Cluster.Provisioning.Network;
 
 /// <summary>
 /// manager-1's private IPv4 address, fixed so that every other node's user data can name it (the swarm's join address)
-/// before any of them launches. The other nodes take the addresses EC2 picks.
+/// before any of them launches. The other nodes take the addresses EC2 picks. It lives with the network because the
+/// network reserves it (<see cref="CidrReservationKind"/>) and the instances use it: one place computes it for both.
 /// </summary>
 public static class FixedAddress
 {
@@ -13,6 +12,9 @@ public static class FixedAddress
     /// margin and still fits the smallest subnet the layout makes (a /28 of a /24 VPC: hosts 4..14).
     /// </summary>
     public const int HostOffset = 10;
+
+    /// <summary>manager-1's address: the fixed one in the first zone's subnet.</summary>
+    public static string FirstManager(string vpcCidr, IReadOnlyList<string> zones) => In(SubnetLayout.CidrFor(vpcCidr, zones[0]));
 
     /// <summary>The fixed address in <paramref name="subnetCidr"/>.</summary>
     public static string In(string subnetCidr) =>
