@@ -27,6 +27,8 @@ internal sealed class FakeManagerNode(string name = "fake-manager") : INodeShell
     /// <summary>The daemon is gone right after each start (bad configuration).</summary>
     public bool DaemonExitsAtStart { get; set; }
     public string LogTail { get; set; } = "";
+    /// <summary>sshd -t refuses the configuration.</summary>
+    public bool SshdConfigInvalid { get; set; }
 
     static readonly string[] MutatingPrograms = ["useradd", "usermod", "ssh-keygen", "tar", "mv", "rm", "apt-get", "sh"];
 
@@ -90,7 +92,7 @@ internal sealed class FakeManagerNode(string name = "fake-manager") : INodeShell
             case ["start-stop-daemon", "--status", "--pidfile", var pid]: return If(Running.Contains(pid));
             case ["start-stop-daemon", "--stop", .. var rest]: Running.Remove(rest[Array.IndexOf(rest, "--pidfile") + 1]); return Ok();
             case ["start-stop-daemon", "--start", .. var rest]: Start(rest[Array.IndexOf(rest, "--pidfile") + 1]); return Ok();
-            case [var sshd, "-t", "-f", _] when Programs.Contains(sshd): return Ok();
+            case [var sshd, "-t", "-f", _] when Programs.Contains(sshd): return SshdConfigInvalid ? Fail("Bad configuration option") : Ok();
         }
         return Fail("unexpected command " + string.Join(' ', a));
     }

@@ -90,4 +90,29 @@ public class ManagerSupervisorTests
         Assert.False(node.Files.ContainsKey(services.Paths.DaemonRevision)); // no revision after a failed start: the next run retries
         Assert.DoesNotContain(node.Commands, c => c is ["start-stop-daemon", "--start", ..] && c.Contains(services.Paths.SshdPid));
     }
+
+    [Fact]
+    public async Task AnSshdConfigThatFailsItsCheckLeavesTheServingSshdAlone()
+    {
+        var services = ManagerTestSpecs.Services(ServiceSupervisorKind.PidFile);
+        var node = ManagerTestSpecs.FakeNode(services);
+        await ManagerTestSpecs.RunAsync(node, ManagerTestSpecs.Node(services), _log);
+        var moved = ManagerTestSpecs.Node(services with { ApiListenAddress = "10.0.1.6" });
+
+        node.SshdConfigInvalid = true;
+        node.Commands.Clear();
+        var e = await Assert.ThrowsAsync<FswException>(() => ManagerTestSpecs.RunAsync(node, moved, _log));
+        Assert.Equal(ErrorCodes.NodeStepFailed, e.Code);
+        Assert.Contains("api-sshd", e.Message);
+        Assert.Contains(services.Paths.SshdPid, node.Running);
+        Assert.DoesNotContain(node.Commands, c => c is ["start-stop-daemon", "--stop" or "--start", ..] && c.Contains(services.Paths.SshdPid));
+
+        // Fixed: the next run restarts sshd with the new configuration.
+        node.SshdConfigInvalid = false;
+        node.Commands.Clear();
+        var fixedRun = await ManagerTestSpecs.RunAsync(node, moved, _log);
+        Assert.Equal(["api-sshd"], fixedRun.Where(r => r.Changed).Select(r => r.Step));
+        Assert.Contains("ListenAddress 10.0.1.6\n", node.Text(services.Paths.SshdConfig));
+        Assert.Single(node.Commands, c => c is ["start-stop-daemon", "--start", ..] && c.Contains(services.Paths.SshdPid));
+    }
 }
