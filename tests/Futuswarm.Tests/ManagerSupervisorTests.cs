@@ -115,4 +115,39 @@ public class ManagerSupervisorTests
         Assert.Contains("ListenAddress 10.0.1.6\n", node.Text(services.Paths.SshdConfig));
         Assert.Single(node.Commands, c => c is ["start-stop-daemon", "--start", ..] && c.Contains(services.Paths.SshdPid));
     }
+
+    [Fact]
+    public async Task AChangedUnitFileRestartsItsProgram()
+    {
+        var services = ManagerTestSpecs.Services();
+        var node = ManagerTestSpecs.FakeNode(services);
+        var spec = ManagerTestSpecs.Node(services);
+        await ManagerTestSpecs.RunAsync(node, spec, _log);
+
+        // An older unit (another ExecStart) under a running program: after daemon-reload, only a restart applies it.
+        foreach (var unit in new[] { Daemon, Sshd })
+            node.Files[$"/etc/systemd/system/{unit}.service"] = ("[Service]\nExecStart=/old\n"u8.ToArray(), (UnixFileMode)0b110_100_100);
+        node.Commands.Clear();
+        var again = await ManagerTestSpecs.RunAsync(node, spec, _log);
+        Assert.Equal(["managerd", "api-sshd"], again.Where(r => r.Changed).Select(r => r.Step));
+        Assert.Single(node.Commands, c => Restarts(c, Daemon));
+        Assert.Single(node.Commands, c => Restarts(c, Sshd));
+    }
+
+    [Fact]
+    public async Task AnAlteredFileModeIsRepairedAndReportedWithoutARestart()
+    {
+        var services = ManagerTestSpecs.Services();
+        var node = ManagerTestSpecs.FakeNode(services);
+        var spec = ManagerTestSpecs.Node(services);
+        await ManagerTestSpecs.RunAsync(node, spec, _log);
+
+        var env = services.Paths.DaemonEnvironment;
+        node.Files[env] = (node.Files[env].Content, (UnixFileMode)0b110_100_100); // someone made it world-readable
+        node.Commands.Clear();
+        var again = await ManagerTestSpecs.RunAsync(node, spec, _log);
+        Assert.Equal(["managerd"], again.Where(r => r.Changed).Select(r => r.Step)); // a write is never reported as a skip
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, node.Files[env].Mode);
+        Assert.DoesNotContain(node.Commands, c => c is ["systemctl", "restart", ..]); // same bytes: the running daemon is right
+    }
 }
