@@ -24,15 +24,21 @@ public sealed class ManagerServicesOverSshTests(ITestOutputHelper output)
     static readonly IReadOnlyList<NodeStep> SwarmSteps = NodeBootstrap.Steps.Except(NodeBootstrap.ManagerSteps).ToList();
     // The local cluster's root (as TestCluster finds it; TestCluster itself also wants this worktree's packages).
     static string LocalRoot => Environment.GetEnvironmentVariable("FUTUSWARM_LOCAL_DIR") is { Length: > 0 } d ? d : "/var/lib/futuswarm/local";
+    /// <summary>Root-owned and not world-writable, as sshd wants the AuthorizedKeysCommand's directories.</summary>
+    const string TestsRoot = "/var/lib/futuswarm-tests";
     static string Dotnet => File.Exists("/usr/bin/dotnet") ? "/usr/bin/dotnet" : Path.Combine(Environment.GetEnvironmentVariable("DOTNET_ROOT") ?? "/usr/share/dotnet", "dotnet");
 
     [Fact]
     public async Task FreshNodeBecomesAManagerThatAnswersTheApi()
     {
         var total = Stopwatch.StartNew();
-        Directory.CreateDirectory("/var/lib/futuswarm-tests");
-        File.SetUnixFileMode("/var/lib/futuswarm-tests", (UnixFileMode)0b111_101_101);
-        var root = "/var/lib/futuswarm-tests/" + Guid.NewGuid().ToString("N")[..8];
+        var localConfig = Path.Combine(LocalRoot, "managerd.json");
+        Assert.True(File.Exists(localConfig) && File.Exists(Path.Combine(LocalRoot, "lib", "cluster", ".source-fingerprint")),
+            $"needs the local cluster's installed manager and edge image ({LocalRoot}; ./build.sh LocalCluster)");
+        var local = DaemonConfig.Load(localConfig);
+        Directory.CreateDirectory(TestsRoot);
+        File.SetUnixFileMode(TestsRoot, (UnixFileMode)0b111_101_101);
+        var root = Path.Combine(TestsRoot, Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
         using var admin = new SshKeyPair();
@@ -45,7 +51,7 @@ public sealed class ManagerServicesOverSshTests(ITestOutputHelper output)
             var paths = new ManagerPaths(root);
             try
             {
-                await RunAsync(lab, node, root, paths, admin, stranger, apiKey);
+                await RunAsync(local, node, root, paths, admin, stranger, apiKey);
             }
             finally
             {
@@ -57,13 +63,13 @@ public sealed class ManagerServicesOverSshTests(ITestOutputHelper output)
         finally
         {
             await Host.RunAsync("rm", "-rf", "--one-file-system", root);
+            await Host.RunAsync("rmdir", "--ignore-fail-on-non-empty", TestsRoot);
         }
         Log($"test total: {total.ElapsedMilliseconds} ms");
     }
 
-    async Task RunAsync(NetnsLab lab, NetnsNode node, string root, ManagerPaths paths, SshKeyPair admin, SshKeyPair stranger, SshKeyPair apiKey)
+    async Task RunAsync(DaemonConfig local, NetnsNode node, string root, ManagerPaths paths, SshKeyPair admin, SshKeyPair stranger, SshKeyPair apiKey)
     {
-        var local = DaemonConfig.Load(Path.Combine(LocalRoot, "managerd.json"));
         var edgeImage = local.Edge.Image;
         await HostProcess.PipeAsync(["docker", "-H", "unix://" + local.DockerSocket, "save", edgeImage], ["docker", "-H", "unix://" + node.DockerSocket, "load"]);
         var edgeDir = Path.Combine(root, "edge");
