@@ -165,7 +165,7 @@ public sealed class ClusterManagerServicesTests : IDisposable
     {
         var report = await Operations().ProvisionAsync(default);
         var managers = report.Nodes.Where(n => n.IsManager).ToList();
-        var shells = managers.ToDictionary(n => n.InstanceId, n => new FakeManagerNode(n.Address) { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
+        var shells = managers.ToDictionary(n => n.InstanceId, n => new FakeAwsManagerNode(n.Address) { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
         var connected = new List<(string Address, string Key)>();
         NodeConnector connect = (node, key, _) =>
         {
@@ -234,7 +234,7 @@ public sealed class ClusterManagerServicesTests : IDisposable
     {
         var report = await Operations().ProvisionAsync(default);
         var managers = report.Nodes.Where(n => n.IsManager).ToList();
-        var shells = managers.ToDictionary(n => n.InstanceId, n => new FakeManagerNode(n.Address) { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
+        var shells = managers.ToDictionary(n => n.InstanceId, n => new FakeAwsManagerNode(n.Address) { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
         var consoles = new Dictionary<string, string?>
         {
             [managers[0].InstanceId] = await _fakes.Ec2.GetConsoleOutputAsync(managers[0].InstanceId, default),
@@ -260,7 +260,7 @@ public sealed class ClusterManagerServicesTests : IDisposable
     {
         var report = await Operations().ProvisionAsync(default);
         var shells = report.Nodes.Where(n => n.IsManager).ToDictionary(n => n.InstanceId,
-            n => new FakeManagerNode(n.Address, "aarch64") { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
+            n => new FakeAwsManagerNode(n.Address, "aarch64") { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
 
         await Operations().InstallManagerServicesAsync(report, report.Nodes, (node, _, _) => Task.FromResult<INodeShell>(shells[node.InstanceId]), Bundle, default);
 

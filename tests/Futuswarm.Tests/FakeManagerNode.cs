@@ -3,89 +3,124 @@ using Futuswarm.Cluster.Nodes;
 
 namespace Futuswarm.Tests;
 
-/// <summary>A pretend Debian manager for the manager steps: users, a file system with modes and directory owners,
-/// systemd units that run once restarted (the daemon's socket appears with it), and ensure-database-master answering
-/// as the real command does. Every command is recorded; an unknown one fails, so a test sees what it did not expect.</summary>
-internal sealed class FakeManagerNode(string name, string machine = "x86_64") : INodeShell
+/// <summary>A pretend manager node for the manager steps: files with modes, users, systemd units and pid-file services
+/// that "run" once started, recording every command. Unknown commands fail, so a test sees any command it did not
+/// expect. Written bytes are copied (the host key step clears its buffer after writing).</summary>
+internal sealed class FakeManagerNode(string name = "fake-manager") : INodeShell
 {
     public string Name => name;
     public List<string[]> Commands { get; } = [];
     public Dictionary<string, (byte[] Content, UnixFileMode Mode)> Files { get; } = [];
     public List<string> Writes { get; } = [];
+    public Dictionary<string, UnixFileMode> WrittenModes { get; } = [];
+    /// <summary>Commands and writes in one order ("run ..." / "write path").</summary>
+    public List<string> Events { get; } = [];
     public HashSet<string> Users { get; } = [];
-    /// <summary>Directory -> "uid:gid:mode" as stat prints it.</summary>
-    public Dictionary<string, string> Directories { get; } = [];
     public HashSet<string> Enabled { get; } = [];
-    public HashSet<string> Active { get; } = [];
-    public int DatabaseMasterRuns { get; private set; }
-    public string? SocketPath { get; set; }
+    /// <summary>systemd unit names or pid files of what runs now.</summary>
+    public HashSet<string> Running { get; } = [];
+    public HashSet<string> Programs { get; } = ["/usr/sbin/sshd", "/usr/bin/jq"];
+    /// <summary>The daemon's socket path: open once the daemon (re)starts, unless a test wants a daemon that never opens it.</summary>
+    public string DaemonSocket { get; set; } = "";
+    public bool SocketOpen { get; private set; }
+    public bool DaemonOpensSocket { get; set; } = true;
+    /// <summary>The daemon is gone right after each start (bad configuration).</summary>
+    public bool DaemonExitsAtStart { get; set; }
+    public string LogTail { get; set; } = "";
+    /// <summary>sshd -t refuses the configuration.</summary>
+    public bool SshdConfigInvalid { get; set; }
+
+    static readonly string[] MutatingPrograms = ["useradd", "usermod", "ssh-keygen", "tar", "mv", "rm", "apt-get", "sh"];
+
+    /// <summary>What changes the node (or a running program); reads and mkdir -p do not.</summary>
+    public static bool IsMutating(string[] c) =>
+        MutatingPrograms.Contains(c[0])
+        || c is ["systemctl", "daemon-reload" or "enable" or "restart", ..]
+        || c is ["start-stop-daemon", "--start" or "--stop", ..];
 
     public Task<ShellResult> RunAsync(IReadOnlyList<string> argv, byte[]? stdin = null, CancellationToken ct = default)
     {
         var a = argv.ToArray();
         Commands.Add(a);
+        Events.Add("run " + string.Join(' ', a));
         return Task.FromResult(Handle(a));
     }
 
     static ShellResult Ok(string o = "") => new(0, o, "");
-    static ShellResult No(string e = "") => new(1, "", e);
+    static ShellResult Fail(string e = "") => new(1, "", e);
+    static ShellResult If(bool ok) => ok ? Ok() : Fail();
 
     ShellResult Handle(string[] a)
     {
         switch (a)
         {
-            case ["uname", "-m"]: return Ok(machine + "\n");
-            case ["id", "-u", var user]: return Users.Contains(user) ? Ok("999\n") : No("no such user");
-            case ["useradd", .., var user]: Users.Add(user); return Ok();
+            case ["id", "-u", var u]: return If(Users.Contains(u));
+            case ["useradd", .., var u]: Users.Add(u); return Ok();
             case ["usermod", "-p", "*", _]: return Ok();
-            case ["mkdir", "-p", .. var dirs]:
-                foreach (var d in dirs) Directories.TryAdd(d, "0:0:755");
+            case ["mkdir", "-p", ..] or ["chmod", "0700", _]: return Ok();
+            case ["rm", "-f" or "-rf", .. var paths]:
+                foreach (var p in paths) foreach (var f in Under(p)) Files.Remove(f);
+                if (paths.Contains(DaemonSocket)) SocketOpen = false;
                 return Ok();
-            case ["chmod", "0700", _]: return Ok();
-            case ["chmod", "0750", var dir]: Directories[dir] = Directories[dir][..Directories[dir].LastIndexOf(':')] + ":750"; return Ok();
-            case ["chown", var owner, var dir]: Directories[dir] = owner + Directories[dir][Directories[dir].LastIndexOf(':')..]; return Ok();
-            case ["stat", "-c", "%a", var path]:
-                return Files.TryGetValue(path, out var f) ? Ok(Convert.ToString((int)f.Mode, 8) + "\n") : No("No such file");
-            case ["stat", "-c", "%u:%g:%a", var dir]: return Directories.TryGetValue(dir, out var s) ? Ok(s + "\n") : No("No such file");
-            case ["test", "-s", var path]: return Files.TryGetValue(path, out var g) && g.Content.Length > 0 ? Ok() : No();
-            case ["test", "-x", _]: return Ok(); // jq and sshd are installed
-            case ["test", "-e", var path]: return Directories.ContainsKey(path) || Files.Keys.Any(k => k.StartsWith(path + "/")) ? Ok() : No();
-            case ["test", "-S", var path]: return path == SocketPath && Active.Contains("futuswarm-managerd") ? Ok() : No();
-            case ["rm", "-f", .. var files]: foreach (var p in files) Files.Remove(p); return Ok();
-            case ["rm", "-rf", .. var trees]:
-                foreach (var t in trees) { Directories.Remove(t); foreach (var k in Files.Keys.Where(k => k.StartsWith(t + "/")).ToList()) Files.Remove(k); }
+            case ["stat", "-c", "%a", var p]:
+                return Files.TryGetValue(p, out var file) ? Ok(Convert.ToString((int)file.Mode, 8) + "\n") : Fail("No such file");
+            case ["test", "-s", var p]: return If(Files.TryGetValue(p, out var s) && s.Content.Length > 0);
+            case ["test", "-e", var p]: return If(Under(p).Any());
+            case ["test", "-x", var p]: return If(Programs.Contains(p));
+            case ["test", "-S", var p]: return If(p == DaemonSocket && SocketOpen);
+            case ["ssh-keygen", .., "-f", var key]:
+                Put(key, "generated private key"u8.ToArray(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                Put(key + ".pub", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGeneratedOnTheNode0000000000000000000000 futuswarm-api\n"u8.ToArray(),
+                    UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
                 return Ok();
-            case ["tar", "-xzf", _, "-C", var into, "--no-same-owner"]:
-                Files[into + "/Futuswarm.Cluster"] = ("apphost"u8.ToArray(), (UnixFileMode)0b111_101_101);
+            case ["tar", "-xzf", _, "-C", var dir, "--no-same-owner"]:
+                Put(dir + "/Futuswarm.Cluster.dll", "dll"u8.ToArray(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
                 return Ok();
             case ["mv", var from, var to]:
-                foreach (var k in Files.Keys.Where(k => k.StartsWith(from + "/")).ToList()) { Files[to + k[from.Length..]] = Files[k]; Files.Remove(k); }
-                if (Directories.Remove(from, out var attributes)) Directories[to] = attributes;
+                foreach (var f in Under(from).ToList())
+                {
+                    Files[to + f[from.Length..]] = Files[f];
+                    Files.Remove(f);
+                }
                 return Ok();
             case ["systemctl", "daemon-reload"]: return Ok();
-            case ["systemctl", "is-enabled", "--quiet", var unit]: return Enabled.Contains(unit) ? Ok() : No();
-            case ["systemctl", "enable", "--quiet", var unit]: Enabled.Add(unit); return Ok();
-            case ["systemctl", "is-active", "--quiet", var unit]: return Active.Contains(unit) ? Ok() : No();
-            case ["systemctl", "restart", var unit]: Active.Add(unit); return Ok();
-            case ["/usr/sbin/sshd", "-t", "-f", _]: return Ok();
-            case ["sh", "-c", _, "sh", _, .. var command] when command.Contains("ensure-database-master"):
-                DatabaseMasterRuns++;
-                return Ok(DatabaseMasterRuns == 1
-                    ? "database: created role futuswarm_master\ndatabase: futuswarm_master on db:5432 is set up\n"
-                    : "database: futuswarm_master on db:5432 was already set up; nothing changed\n");
+            case ["systemctl", "is-enabled", "--quiet", var u]: return If(Enabled.Contains(u));
+            case ["systemctl", "enable", "--quiet", var u]: Enabled.Add(u); return Ok();
+            case ["systemctl", "is-active", "--quiet", var u]: return If(Running.Contains(u));
+            case ["systemctl", "restart", var u]: Start(u); return Ok();
+            case ["journalctl", ..] or ["tail", "-n", "20", _]: return Ok(LogTail);
+            case ["start-stop-daemon", "--status", "--pidfile", var pid]: return If(Running.Contains(pid));
+            case ["start-stop-daemon", "--stop", .. var rest]: Running.Remove(rest[Array.IndexOf(rest, "--pidfile") + 1]); return Ok();
+            case ["start-stop-daemon", "--start", .. var rest]: Start(rest[Array.IndexOf(rest, "--pidfile") + 1]); return Ok();
+            case [var sshd, "-t", "-f", _] when Programs.Contains(sshd): return SshdConfigInvalid ? Fail("Bad configuration option") : Ok();
         }
-        return No("unexpected command " + string.Join(' ', a));
+        return Fail("unexpected command " + string.Join(' ', a));
     }
+
+    void Start(string what)
+    {
+        var daemon = what.Contains("managerd");
+        if (daemon && DaemonExitsAtStart) return;
+        Running.Add(what);
+        if (daemon) SocketOpen = DaemonOpensSocket;
+    }
+
+    /// <summary>The path itself and anything below it (directories are implied by their files).</summary>
+    IEnumerable<string> Under(string path) => Files.Keys.Where(f => f == path || f.StartsWith(path + "/", StringComparison.Ordinal)).ToList();
+
+    void Put(string path, byte[] content, UnixFileMode mode) => Files[path] = (content, mode);
 
     public Task WriteFileAsync(string path, byte[] content, UnixFileMode mode, CancellationToken ct = default)
     {
-        Files[path] = (content.ToArray(), mode); // a copy: the caller clears a private key's buffer after sending it
+        Put(path, content.ToArray(), mode);
         Writes.Add(path);
+        WrittenModes[path] = mode;
+        Events.Add("write " + path);
         return Task.CompletedTask;
     }
 
     public Task<byte[]?> ReadFileAsync(string path, CancellationToken ct = default) =>
-        Task.FromResult(Files.TryGetValue(path, out var f) ? f.Content : null);
+        Task.FromResult(Files.TryGetValue(path, out var f) ? f.Content.ToArray() : null);
 
     public string Text(string path) => Encoding.UTF8.GetString(Files[path].Content);
 

@@ -33,7 +33,8 @@ public sealed class ApiHostKeyStep : ManagerStep
         }
         finally { Array.Clear(privateKey); }
         await ctx.Node.WriteFileAsync(paths.HostKeyPublic, Encoding.UTF8.GetBytes(source.PublicKey + "\n"), ManagerFiles.Readable, ct);
-        return Did(installed is null ? "installed the cluster's API host key" : "replaced a different API host key with the cluster's");
+        // The same public half without its private half is a missing key, not a different one.
+        return Did(installed is not null && !SameKey(installed, source.PublicKey) ? "replaced a different API host key with the cluster's" : "installed the cluster's API host key");
     }
 
     /// <summary>Type and key material; the comment may differ.</summary>

@@ -32,13 +32,14 @@ public sealed class ApiSshdStep : ManagerStep
         changed |= await ManagerFiles.EnsureAsync(ctx, Name, p.SshdConfig, config, ManagerFiles.Readable, ct);
         var service = Service(s);
         var supervisor = ServiceSupervisor.For(s.Supervisor);
-        changed |= await supervisor.InstallAsync(ctx, Name, service, ct);
+        var installed = await supervisor.InstallAsync(ctx, Name, service, ct); // a rewritten unit restarts too
+        changed |= installed;
 
         var hostKey = await ctx.Node.ReadFileAsync(p.HostKeyPublic, ct) ?? [];
         var revision = ManagerFiles.Revision(relay, keys, config, Convert.ToBase64String(hostKey));
         var running = await supervisor.IsRunningAsync(ctx, service, ct);
-        if (running && await ManagerFiles.RevisionIsAsync(ctx, p.SshdRevision, revision, ct))
-            return Skip($"API sshd runs on port {s.ApiPort}");
+        if (running && !installed && await ManagerFiles.RevisionIsAsync(ctx, p.SshdRevision, revision, ct))
+            return changed ? Did("rewrote a file the running API sshd uses (its mode or content had been altered)") : Skip($"API sshd runs on port {s.ApiPort}");
 
         await ctx.MustAsync(Name, ctx.Node, ["mkdir", "-p", "/run/sshd", p.Run, Path.GetDirectoryName(p.SshdLog)!], ct);
         await ctx.MustAsync(Name, ctx.Node, [s.Sshd, "-t", "-f", p.SshdConfig], ct); // a bad config fails here, the old sshd still serving

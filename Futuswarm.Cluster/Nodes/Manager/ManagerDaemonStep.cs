@@ -37,12 +37,14 @@ public sealed class ManagerDaemonStep : ManagerStep
         var changed = await ManagerFiles.EnsureAsync(ctx, Name, paths.DaemonConfig, config, ManagerFiles.Readable, ct);
         changed |= await ManagerFiles.EnsureAsync(ctx, Name, paths.DaemonEnvironment, environment, ManagerFiles.Private, ct);
         changed |= await ManagerFiles.EnsureAsync(ctx, Name, paths.DaemonLauncher, launcher, ManagerFiles.Executable, ct);
-        changed |= await supervisor.InstallAsync(ctx, Name, service, ct);
+        // A rewritten unit is not what the running program was started from: it restarts too.
+        var installed = await supervisor.InstallAsync(ctx, Name, service, ct);
+        changed |= installed;
 
         var revision = ManagerFiles.Revision(config, environment, launcher, s.Bundle.Fingerprint);
         var running = await supervisor.IsRunningAsync(ctx, service, ct);
-        if (running && await ManagerFiles.RevisionIsAsync(ctx, paths.DaemonRevision, revision, ct))
-            return Skip("manager daemon runs");
+        if (running && !installed && await ManagerFiles.RevisionIsAsync(ctx, paths.DaemonRevision, revision, ct))
+            return changed ? Did("rewrote a file the running daemon was started from (its mode or content had been altered)") : Skip("manager daemon runs");
 
         await ctx.MustAsync(Name, ctx.Node, ["mkdir", "-p", paths.Run, Path.GetDirectoryName(paths.DaemonLog)!], ct);
         await ctx.MustAsync(Name, ctx.Node, ["rm", "-f", paths.DaemonRevision, paths.Socket], ct); // a stale socket is no sign of readiness
