@@ -89,7 +89,7 @@ internal sealed class FakeManagerNode(string name = "fake-manager") : INodeShell
             case ["systemctl", "is-active", "--quiet", var u]: return If(Running.Contains(u));
             case ["systemctl", "restart", var u]: Start(u); return Ok();
             case ["journalctl", ..] or ["tail", "-n", "20", _]: return Ok(LogTail);
-            case ["start-stop-daemon", "--status", "--pidfile", var pid]: return If(Running.Contains(pid));
+            case ["start-stop-daemon", "--status", "--pidfile", var pid, "--name", _]: return If(Running.Contains(pid));
             case ["start-stop-daemon", "--stop", .. var rest]: Running.Remove(rest[Array.IndexOf(rest, "--pidfile") + 1]); return Ok();
             case ["start-stop-daemon", "--start", .. var rest]: Start(rest[Array.IndexOf(rest, "--pidfile") + 1]); return Ok();
             case [var sshd, "-t", "-f", _] when Programs.Contains(sshd): return SshdConfigInvalid ? Fail("Bad configuration option") : Ok();

@@ -15,8 +15,8 @@ public sealed class ApiSshdStep : ManagerStep
     {
         var p = s.Paths;
         return s.Supervisor == ServiceSupervisorKind.Systemd
-            ? new(ServiceName, "Futuswarm API sshd", [s.Sshd, "-D", "-f", p.SshdConfig, "-E", p.SshdLog], p.SshdPid, p.SshdLog, Forks: false)
-            : new(ServiceName, "Futuswarm API sshd", [s.Sshd, "-f", p.SshdConfig, "-E", p.SshdLog], p.SshdPid, p.SshdLog, Forks: true);
+            ? new(ServiceName, "Futuswarm API sshd", [s.Sshd, "-D", "-f", p.SshdConfig, "-E", p.SshdLog], p.SshdPid, p.SshdLog, Forks: false, ManagedService.ProcessNameOf(s.Sshd))
+            : new(ServiceName, "Futuswarm API sshd", [s.Sshd, "-f", p.SshdConfig, "-E", p.SshdLog], p.SshdPid, p.SshdLog, Forks: true, ManagedService.ProcessNameOf(s.Sshd));
     }
 
     public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)

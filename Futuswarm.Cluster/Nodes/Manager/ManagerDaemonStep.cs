@@ -14,7 +14,8 @@ public sealed class ManagerDaemonStep : ManagerStep
     public const string ServiceName = "futuswarm-managerd";
 
     public static ManagedService Service(ManagerServicesSpec s) =>
-        new(ServiceName, "Futuswarm manager daemon", [s.Paths.DaemonLauncher], s.Paths.DaemonPid, s.Paths.DaemonLog, Forks: false);
+        new(ServiceName, "Futuswarm manager daemon", [s.Paths.DaemonLauncher], s.Paths.DaemonPid, s.Paths.DaemonLog, Forks: false,
+            ManagedService.ProcessNameOf(s.Launcher[0])); // the launcher script execs the program
 
     public static string Launcher(ManagerServicesSpec s) =>
         "#!/bin/sh\n" +
@@ -58,9 +59,12 @@ public sealed class ManagerDaemonStep : ManagerStep
     static async Task WaitForSocketAsync(NodeContext ctx, ManagerServicesSpec s, ManagedService service, ServiceSupervisor supervisor, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddSeconds(s.StartSeconds);
+        var missed = 0;
         while (!(await ctx.Node.RunAsync(["test", "-S", s.Paths.Socket], null, ct)).Ok)
         {
-            var exited = !await supervisor.IsRunningAsync(ctx, service, ct);
+            // Twice in a row: just after the start the launcher script may not have exec'd the program yet.
+            missed = await supervisor.IsRunningAsync(ctx, service, ct) ? 0 : missed + 1;
+            var exited = missed >= 2;
             if (exited || DateTime.UtcNow > deadline)
             {
                 var tail = Redact.Tail(await supervisor.LogTailAsync(ctx, service, ct));

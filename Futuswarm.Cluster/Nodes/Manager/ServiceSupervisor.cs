@@ -2,8 +2,19 @@ namespace Futuswarm.Cluster.Nodes.Manager;
 
 /// <summary>A long-running program of the manager: its command (plain validated values), and where a pid-file
 /// supervisor keeps its pid and output. <paramref name="Forks"/>: the program daemonizes itself and writes its own
-/// pid file (sshd); otherwise the supervisor backgrounds it.</summary>
-public sealed record ManagedService(string Name, string Description, IReadOnlyList<string> Command, string PidFile, string LogFile, bool Forks);
+/// pid file (sshd); otherwise the supervisor backgrounds it. <paramref name="ProcessName"/>: the name the running
+/// program has (its executable's, as the kernel keeps it), so a pid file left from before a reboot, whose pid now
+/// belongs to another program, is not taken for the service.</summary>
+public sealed record ManagedService(string Name, string Description, IReadOnlyList<string> Command, string PidFile, string LogFile, bool Forks,
+    string ProcessName)
+{
+    /// <summary>The kernel's name of a process running <paramref name="executable"/> (at most 15 characters).</summary>
+    public static string ProcessNameOf(string executable)
+    {
+        var name = Path.GetFileName(executable);
+        return name.Length <= 15 ? name : name[..15];
+    }
+}
 
 /// <summary>Starts, stops and checks a manager's programs on a node, through the node's shell (so the same code runs
 /// over SSH and on this machine).</summary>
@@ -84,11 +95,11 @@ public sealed class PidFileSupervisor : ServiceSupervisor
     public override Task<bool> InstallAsync(NodeContext ctx, string step, ManagedService service, CancellationToken ct) => Task.FromResult(false);
 
     public override async Task<bool> IsRunningAsync(NodeContext ctx, ManagedService service, CancellationToken ct) =>
-        (await ctx.Node.RunAsync([Ssd, "--status", "--pidfile", service.PidFile], null, ct)).Ok;
+        (await ctx.Node.RunAsync([Ssd, "--status", "--pidfile", service.PidFile, "--name", service.ProcessName], null, ct)).Ok;
 
     public override async Task RestartAsync(NodeContext ctx, string step, ManagedService service, CancellationToken ct)
     {
-        await ctx.MustAsync(step, ctx.Node, [Ssd, "--stop", "--oknodo", "--quiet", "--pidfile", service.PidFile, "--retry", "TERM/10/KILL/5", "--remove-pidfile"], ct);
+        await ctx.MustAsync(step, ctx.Node, [Ssd, "--stop", "--oknodo", "--quiet", "--pidfile", service.PidFile, "--name", service.ProcessName, "--retry", "TERM/10/KILL/5", "--remove-pidfile"], ct);
         await ctx.MustAsync(step, ctx.Node, ["mkdir", "-p", Path.GetDirectoryName(service.PidFile)!, Path.GetDirectoryName(service.LogFile)!], ct);
         string[] start = service.Forks
             ? [Ssd, "--start", "--quiet", "--pidfile", service.PidFile, "--exec", service.Command[0], "--", .. service.Command.Skip(1)]
