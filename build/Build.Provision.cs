@@ -102,7 +102,7 @@ partial class Build
     }
 
     Target ClusterStatus => _ => _
-        .Describe("Shows the cluster of a definition (--definition) at a glance: whether its resources match the definition, and what drifted. Changes nothing.")
+        .Describe("Shows the cluster of a definition (--definition) at a glance: whether its resources match the definition and what drifted, its nodes, and with the SSH key (--ssh-key, default ~/.ssh/id_ed25519) its services and each manager's daemon and API sshd. Changes nothing.")
         .Executes(async ct =>
         {
             var ops = await OperationsAsync(ct);
@@ -110,7 +110,25 @@ partial class Build
             Log.Info(status.Drift.IsEmpty ? "resources: in line with the definition" : "resources: drifted or missing (RepairCluster puts them back):");
             if (!status.Drift.IsEmpty) Print(status.Drift);
             PrintNodes(status.Nodes, ops.Definition);
+            if (!File.Exists(SshKeyPath))
+            {
+                Log.Info($"services: not looked at (no SSH key at {SshKeyPath}; pass --ssh-key to see the swarm's services and the managers' daemons)");
+                return;
+            }
+            await Aws(() => { ClusterSwarmRepair.CheckKey(SshKeyPath); return Task.FromResult(0); });
+            PrintSwarm(await Aws(() => ops.SwarmStatusAsync(status.Nodes, ClusterSwarmRepair.Ssh(SshKeyPath), ct)));
         });
+
+    void PrintSwarm(SwarmStatusReport swarm)
+    {
+        foreach (var m in swarm.Managers)
+            Log.Info($"manager {m.Address}: daemon {m.Daemon}, API sshd {m.ApiSshd}{(m.Healthy ? "" : "  <- RepairCluster starts them again")}");
+        foreach (var u in swarm.Unreached) Log.Info($"not reached: {u}");
+        var degraded = swarm.Services.Count(s => !s.Healthy);
+        Log.Info($"services: {swarm.Services.Count}{(degraded == 0 ? ", all with their replicas" : $", {degraded} short of their replicas")}");
+        foreach (var s in swarm.Services)
+            Log.Info($"  {s.Name,-32} {s.Mode,-10} {s.Replicas,-8} {s.Image}{(s.Healthy ? "" : "  <- short")}");
+    }
 
     Target DestroyCluster => _ => _
         .Describe("Deletes the cluster of a definition (--definition) only with --confirm <name>; keeps the state bucket, the KMS key (unless --destroy-state) and the database's final snapshot.")

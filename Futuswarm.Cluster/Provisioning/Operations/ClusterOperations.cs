@@ -136,6 +136,10 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
     public async Task<ClusterStatusReport> StatusAsync(CancellationToken ct) =>
         new(await PlanAsync(ct), await ClusterNodes.ListAsync(clouds.Instances, Definition.Name, ct));
 
+    /// <summary>Inside the swarm, over verified SSH: the services and each manager's daemon and API sshd. Reads only.</summary>
+    public Task<SwarmStatusReport> SwarmStatusAsync(IReadOnlyList<ClusterNode> nodes, NodeConnector connect, CancellationToken ct) =>
+        new ClusterSwarmStatus(ClusterSwarmRepair.Ec2(clouds.Instances), connect).RunAsync(nodes, ct);
+
     /// <summary>What <see cref="DestroyAsync"/> would delete; changes nothing.</summary>
     public Task<Plan> PlanDestroyAsync(bool destroyState, CancellationToken ct) =>
         ClusterPlanner.For(Definition, clouds, null, destroyState, waits: waits).PlanDestroyAsync(Context(), ct);
