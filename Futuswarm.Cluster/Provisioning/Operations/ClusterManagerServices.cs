@@ -44,9 +44,9 @@ public static class ClusterManagerServices
     }
 
     internal static FswException NoEdgeImage(ClusterDefinition d) => new(ErrorCodes.EdgeImageMissing,
-        $"the definition of cluster \"{d.Name}\" has no edgeImage, and the manager daemon starts the edge proxy from it. Build the edge image " +
-        "(LocalCluster's recipe), push it where the managers can pull it without credentials, set \"edgeImage\" in the definition " +
-        "(docs/cluster-definition.md) and run again. Nothing was changed.");
+        $"the definition of cluster \"{d.Name}\" has no edgeImage, and the manager daemon starts the edge proxy from it. Push the edge image " +
+        "with ./build.sh PublishEdgeImage --edge-repository <registry>/<path> (a repository the managers can pull from without credentials), " +
+        "set the \"edgeImage\" it prints in the definition (docs/cluster-definition.md) and run again. Nothing was changed.");
 
     /// <summary>The .NET runtime identifier of a node's <c>uname -m</c>: the self-contained bundle it needs.</summary>
     public static string RidOf(string machine, string node) => machine.Trim() switch
