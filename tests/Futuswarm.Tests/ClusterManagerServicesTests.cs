@@ -48,6 +48,10 @@ public sealed class ClusterManagerServicesTests : IDisposable
         return new ManagerBundle($"{rid}-0123456789abcdef", _ => { _archives++; return Task.FromResult(BundleBytes); });
     }
 
+    /// <summary>A pretend Debian manager per manager instance, named by its address, answering its machine type.</summary>
+    private static Dictionary<string, FakeManagerNode> Shells(ProvisionReport report, string machine = "x86_64") =>
+        report.Nodes.Where(n => n.IsManager).ToDictionary(n => n.InstanceId, n => new FakeManagerNode(n.Address, machine));
+
     private ManagerServicesSpec SpecOf(ProvisionReport report, bool first = true) =>
         ClusterManagerServices.For(_definition, report.Inputs!, new ApiHostKeySource(report.ApiHostKey, c => ApiHostKey.OpenPrivateKeyAsync(Store(report.Inputs!), c)),
             Bundle("linux-x64"), ensureDatabaseMaster: first, overlayNetwork: "futuswarm");
@@ -165,7 +169,7 @@ public sealed class ClusterManagerServicesTests : IDisposable
     {
         var report = await Operations().ProvisionAsync(default);
         var managers = report.Nodes.Where(n => n.IsManager).ToList();
-        var shells = managers.ToDictionary(n => n.InstanceId, n => new FakeAwsManagerNode(n.Address) { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
+        var shells = Shells(report);
         var connected = new List<(string Address, string Key)>();
         NodeConnector connect = (node, key, _) =>
         {
@@ -203,7 +207,7 @@ public sealed class ClusterManagerServicesTests : IDisposable
             Assert.Contains(paths.ClusterExecutable + " managerd --config " + paths.DaemonConfig, shell.Text(paths.DaemonLauncher));
             Assert.Equal("", shell.Text(paths.DaemonEnvironment));
             Assert.Contains("ExecStart=" + paths.DaemonLauncher, shell.Text("/etc/systemd/system/futuswarm-managerd.service"));
-            Assert.Equal(["futuswarm-api-sshd", "futuswarm-managerd"], shell.Active.Order());
+            Assert.Equal(["futuswarm-api-sshd", "futuswarm-managerd"], shell.Running.Order());
             var config = JsonSerializer.Deserialize<DaemonConfig>(shell.Text(paths.DaemonConfig), Wire.Json)!;
             Assert.Equal(inputs.StateBucket, config.Store.Bucket);
             // The master is made once, from the first manager, before its daemon starts.
@@ -234,7 +238,7 @@ public sealed class ClusterManagerServicesTests : IDisposable
     {
         var report = await Operations().ProvisionAsync(default);
         var managers = report.Nodes.Where(n => n.IsManager).ToList();
-        var shells = managers.ToDictionary(n => n.InstanceId, n => new FakeAwsManagerNode(n.Address) { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
+        var shells = Shells(report);
         var consoles = new Dictionary<string, string?>
         {
             [managers[0].InstanceId] = await _fakes.Ec2.GetConsoleOutputAsync(managers[0].InstanceId, default),
@@ -259,8 +263,7 @@ public sealed class ClusterManagerServicesTests : IDisposable
     public async Task An_arm_manager_gets_the_arm64_bundle()
     {
         var report = await Operations().ProvisionAsync(default);
-        var shells = report.Nodes.Where(n => n.IsManager).ToDictionary(n => n.InstanceId,
-            n => new FakeAwsManagerNode(n.Address, "aarch64") { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
+        var shells = Shells(report, "aarch64");
 
         await Operations().InstallManagerServicesAsync(report, report.Nodes, (node, _, _) => Task.FromResult<INodeShell>(shells[node.InstanceId]), Bundle, default);
 
