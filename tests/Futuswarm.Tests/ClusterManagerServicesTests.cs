@@ -6,7 +6,6 @@ using Futuswarm.Cluster.Nodes.Manager;
 using Futuswarm.Cluster.Provisioning;
 using Futuswarm.Cluster.Provisioning.Database;
 using Futuswarm.Cluster.Provisioning.Definition;
-using Futuswarm.Cluster.Provisioning.Engine;
 using Futuswarm.Cluster.Provisioning.Fake;
 using Futuswarm.Cluster.Provisioning.LoadBalancer;
 using Futuswarm.Cluster.Provisioning.Network;
@@ -21,21 +20,8 @@ namespace Futuswarm.Tests;
 /// learnt (S3 store and KMS under the cluster's key, the edge on the target group's port, no secret in managerd.json),
 /// and the manager steps run by the repair on every running manager, over fake shells standing in for SSH.
 /// </summary>
-public sealed class ClusterManagerServicesTests : IDisposable
+public sealed class ClusterManagerServicesTests() : ExampleClusterTests("futuswarm-mgr-tests-")
 {
-    private readonly ClusterDefinition _definition =
-        ClusterDefinitionLoader.Load(Path.Combine(RepoRoot.Path, "docs", "examples", "cluster.json"));
-    private readonly DirectoryInfo _stores = Directory.CreateTempSubdirectory("futuswarm-mgr-tests-");
-    private readonly FakeClusterClouds _fakes;
-    private readonly List<string> _log = [];
-
-    public ClusterManagerServicesTests() =>
-        _fakes = new FakeClusterClouds(_definition.Region, ClusterPlanner.NetworkOf(_definition).Zones, _stores.FullName);
-
-    public void Dispose() => _stores.Delete(recursive: true);
-
-    private ClusterOperations Operations(ClusterDefinition? d = null) => new(d ?? _definition, _fakes.Clouds, _log.Add, WaitOptions.Immediate);
-
     private ClusterStore Store(ManagerInputs inputs) => _fakes.Stores.Open(_definition.Name, inputs.StateBucket, inputs.KmsKeyArn);
 
     private static readonly byte[] BundleBytes = "a tar.gz"u8.ToArray();
