@@ -6,7 +6,6 @@ using Futuswarm.Cluster.Nodes.Manager;
 using Futuswarm.Cluster.Provisioning;
 using Futuswarm.Cluster.Provisioning.Database;
 using Futuswarm.Cluster.Provisioning.Definition;
-using Futuswarm.Cluster.Provisioning.Engine;
 using Futuswarm.Cluster.Provisioning.Fake;
 using Futuswarm.Cluster.Provisioning.LoadBalancer;
 using Futuswarm.Cluster.Provisioning.Network;
@@ -21,21 +20,8 @@ namespace Futuswarm.Tests;
 /// learnt (S3 store and KMS under the cluster's key, the edge on the target group's port, no secret in managerd.json),
 /// and the manager steps run by the repair on every running manager, over fake shells standing in for SSH.
 /// </summary>
-public sealed class ClusterManagerServicesTests : IDisposable
+public sealed class ClusterManagerServicesTests() : ExampleClusterTests("futuswarm-mgr-tests-")
 {
-    private readonly ClusterDefinition _definition =
-        ClusterDefinitionLoader.Load(Path.Combine(RepoRoot.Path, "docs", "examples", "cluster.json"));
-    private readonly DirectoryInfo _stores = Directory.CreateTempSubdirectory("futuswarm-mgr-tests-");
-    private readonly FakeClusterClouds _fakes;
-    private readonly List<string> _log = [];
-
-    public ClusterManagerServicesTests() =>
-        _fakes = new FakeClusterClouds(_definition.Region, ClusterPlanner.NetworkOf(_definition).Zones, _stores.FullName);
-
-    public void Dispose() => _stores.Delete(recursive: true);
-
-    private ClusterOperations Operations(ClusterDefinition? d = null) => new(d ?? _definition, _fakes.Clouds, _log.Add, WaitOptions.Immediate);
-
     private ClusterStore Store(ManagerInputs inputs) => _fakes.Stores.Open(_definition.Name, inputs.StateBucket, inputs.KmsKeyArn);
 
     private static readonly byte[] BundleBytes = "a tar.gz"u8.ToArray();
@@ -47,6 +33,10 @@ public sealed class ClusterManagerServicesTests : IDisposable
         _bundlesAsked.Add(rid);
         return new ManagerBundle($"{rid}-0123456789abcdef", _ => { _archives++; return Task.FromResult(BundleBytes); });
     }
+
+    /// <summary>A pretend Debian manager per manager instance, named by its address, answering its machine type.</summary>
+    private static Dictionary<string, FakeManagerNode> Shells(ProvisionReport report, string machine = "x86_64") =>
+        report.Nodes.Where(n => n.IsManager).ToDictionary(n => n.InstanceId, n => new FakeManagerNode(n.Address, machine));
 
     private ManagerServicesSpec SpecOf(ProvisionReport report, bool first = true) =>
         ClusterManagerServices.For(_definition, report.Inputs!, new ApiHostKeySource(report.ApiHostKey, c => ApiHostKey.OpenPrivateKeyAsync(Store(report.Inputs!), c)),
@@ -165,7 +155,7 @@ public sealed class ClusterManagerServicesTests : IDisposable
     {
         var report = await Operations().ProvisionAsync(default);
         var managers = report.Nodes.Where(n => n.IsManager).ToList();
-        var shells = managers.ToDictionary(n => n.InstanceId, n => new FakeAwsManagerNode(n.Address) { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
+        var shells = Shells(report);
         var connected = new List<(string Address, string Key)>();
         NodeConnector connect = (node, key, _) =>
         {
@@ -203,7 +193,7 @@ public sealed class ClusterManagerServicesTests : IDisposable
             Assert.Contains(paths.ClusterExecutable + " managerd --config " + paths.DaemonConfig, shell.Text(paths.DaemonLauncher));
             Assert.Equal("", shell.Text(paths.DaemonEnvironment));
             Assert.Contains("ExecStart=" + paths.DaemonLauncher, shell.Text("/etc/systemd/system/futuswarm-managerd.service"));
-            Assert.Equal(["futuswarm-api-sshd", "futuswarm-managerd"], shell.Active.Order());
+            Assert.Equal(["futuswarm-api-sshd", "futuswarm-managerd"], shell.Running.Order());
             var config = JsonSerializer.Deserialize<DaemonConfig>(shell.Text(paths.DaemonConfig), Wire.Json)!;
             Assert.Equal(inputs.StateBucket, config.Store.Bucket);
             // The master is made once, from the first manager, before its daemon starts.
@@ -234,7 +224,7 @@ public sealed class ClusterManagerServicesTests : IDisposable
     {
         var report = await Operations().ProvisionAsync(default);
         var managers = report.Nodes.Where(n => n.IsManager).ToList();
-        var shells = managers.ToDictionary(n => n.InstanceId, n => new FakeAwsManagerNode(n.Address) { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
+        var shells = Shells(report);
         var consoles = new Dictionary<string, string?>
         {
             [managers[0].InstanceId] = await _fakes.Ec2.GetConsoleOutputAsync(managers[0].InstanceId, default),
@@ -259,8 +249,7 @@ public sealed class ClusterManagerServicesTests : IDisposable
     public async Task An_arm_manager_gets_the_arm64_bundle()
     {
         var report = await Operations().ProvisionAsync(default);
-        var shells = report.Nodes.Where(n => n.IsManager).ToDictionary(n => n.InstanceId,
-            n => new FakeAwsManagerNode(n.Address, "aarch64") { SocketPath = new ManagerPaths("/opt/futuswarm").Socket });
+        var shells = Shells(report, "aarch64");
 
         await Operations().InstallManagerServicesAsync(report, report.Nodes, (node, _, _) => Task.FromResult<INodeShell>(shells[node.InstanceId]), Bundle, default);
 

@@ -17,21 +17,8 @@ namespace Futuswarm.Tests;
 /// store's seeds (first admins, the API host key), a second run that changes nothing, a failure at every mutating
 /// call then a re-run without duplicates, and a destroy that keeps only what it promises to.
 /// </summary>
-public sealed class ClusterOperationsTests : IDisposable
+public sealed class ClusterOperationsTests() : ExampleClusterTests("futuswarm-ops-tests-")
 {
-    private readonly ClusterDefinition _definition =
-        ClusterDefinitionLoader.Load(Path.Combine(RepoRoot.Path, "docs", "examples", "cluster.json"));
-    private readonly DirectoryInfo _stores = Directory.CreateTempSubdirectory("futuswarm-ops-tests-");
-    private readonly FakeClusterClouds _fakes;
-    private readonly List<string> _log = [];
-
-    public ClusterOperationsTests() =>
-        _fakes = new FakeClusterClouds(_definition.Region, ClusterPlanner.NetworkOf(_definition).Zones, _stores.FullName);
-
-    public void Dispose() => _stores.Delete(recursive: true);
-
-    private ClusterOperations Operations() => new(_definition, _fakes.Clouds, _log.Add, WaitOptions.Immediate);
-
     private string Bucket => ClusterPlanner.StateOf(_definition, ClusterCloudsFactory.OfflineAccountId).BucketName;
 
     private ClusterStore Store() => _fakes.Stores.Open(_definition.Name, Bucket, "unused by the fake");

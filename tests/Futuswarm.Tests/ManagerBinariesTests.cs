@@ -17,8 +17,8 @@ public class ManagerBinariesTests
         Bundle = new ManagerBundle(fingerprint, _ => { _archives++; return Task.FromResult("tar.gz"u8.ToArray()); }),
     };
 
-    async Task<StepResult> RunAsync(FakeManagerNode node, string fingerprint) =>
-        (await NodeBootstrap.RunAsync(new NodeContext(node, node, ManagerTestSpecs.Node(Services(fingerprint)), null, _log.Add), [new ManagerBinariesStep()])).Single();
+    Task<StepResult> RunAsync(FakeManagerNode node, string fingerprint) =>
+        ManagerTestSpecs.RunStepAsync(node, ManagerTestSpecs.Node(Services(fingerprint)), _log, new ManagerBinariesStep());
 
     [Fact]
     public async Task SameFingerprintSkipsWithoutMakingTheArchive()

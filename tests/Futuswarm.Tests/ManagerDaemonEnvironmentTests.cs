@@ -24,7 +24,7 @@ public class ManagerDaemonEnvironmentTests
         };
         var paths = services.Paths;
         var node = ManagerTestSpecs.FakeNode(services);
-        await NodeBootstrap.RunAsync(new NodeContext(node, node, ManagerTestSpecs.Node(services), null, _ => { }), [new ManagerDaemonStep()]);
+        await ManagerTestSpecs.RunStepAsync(node, ManagerTestSpecs.Node(services), [], new ManagerDaemonStep());
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, node.WrittenModes[paths.DaemonEnvironment]);
         var env = node.Text(paths.DaemonEnvironment);

@@ -20,12 +20,8 @@ public class ManagerHostKeyTests
         return Task.FromResult(Encoding.ASCII.GetBytes("private:" + _secret + "\n"));
     });
 
-    async Task<StepResult> RunStepAsync(FakeManagerNode node)
-    {
-        var spec = ManagerTestSpecs.Node(ManagerTestSpecs.Services() with { HostKey = Source() });
-        var results = await NodeBootstrap.RunAsync(new NodeContext(node, node, spec, null, _log.Add), [new ApiHostKeyStep()]);
-        return results.Single();
-    }
+    Task<StepResult> RunStepAsync(FakeManagerNode node) =>
+        ManagerTestSpecs.RunStepAsync(node, ManagerTestSpecs.Node(ManagerTestSpecs.Services() with { HostKey = Source() }), _log, new ApiHostKeyStep());
 
     FakeManagerNode NodeWith(string? publicKey, bool hasPrivate)
     {
@@ -75,10 +71,9 @@ public class ManagerHostKeyTests
     {
         var node = ManagerTestSpecs.FakeNode(ManagerTestSpecs.Services());
         var spec = ManagerTestSpecs.Node(ManagerTestSpecs.Services());
-        var ctx = new NodeContext(node, node, spec, null, _log.Add);
-        Assert.True((await NodeBootstrap.RunAsync(ctx, [new ApiHostKeyStep()])).Single().Changed);
+        Assert.True((await ManagerTestSpecs.RunStepAsync(node, spec, _log, new ApiHostKeyStep())).Changed);
         Assert.Single(node.Commands, c => c[0] == "ssh-keygen");
-        Assert.False((await NodeBootstrap.RunAsync(ctx, [new ApiHostKeyStep()])).Single().Changed);
+        Assert.False((await ManagerTestSpecs.RunStepAsync(node, spec, _log, new ApiHostKeyStep())).Changed);
         Assert.Single(node.Commands, c => c[0] == "ssh-keygen");
     }
 }

@@ -1,3 +1,4 @@
+using Futuswarm.Cluster.Nodes;
 using Futuswarm.Cluster.Nodes.Manager;
 using Futuswarm.Protocol;
 
@@ -11,6 +12,15 @@ public class ManagerSupervisorTests
     const string Daemon = "futuswarm-managerd", Sshd = "futuswarm-api-sshd";
 
     static bool Restarts(string[] c, string unit) => c.SequenceEqual(["systemctl", "restart", unit]);
+
+    /// <summary>A node the manager steps have set up once, and the spec they ran with.</summary>
+    async Task<(FakeManagerNode Node, NodeSpec Spec)> SetUpAsync(ManagerServicesSpec services)
+    {
+        var node = ManagerTestSpecs.FakeNode(services);
+        var spec = ManagerTestSpecs.Node(services);
+        await ManagerTestSpecs.RunAsync(node, spec, _log);
+        return (node, spec);
+    }
 
     [Fact]
     public async Task SystemdFirstRunThenConvergedThenConfigChangeRestartsOnlyTheDaemon()
@@ -62,9 +72,7 @@ public class ManagerSupervisorTests
     public async Task AStoppedDaemonIsStartedAgainWithNothingElseChanged()
     {
         var services = ManagerTestSpecs.Services(ServiceSupervisorKind.PidFile);
-        var node = ManagerTestSpecs.FakeNode(services);
-        var spec = ManagerTestSpecs.Node(services);
-        await ManagerTestSpecs.RunAsync(node, spec, _log);
+        var (node, spec) = await SetUpAsync(services);
         Assert.Equal([services.Paths.DaemonPid, services.Paths.SshdPid], node.Running.Order());
         Assert.DoesNotContain(node.Commands, c => c[0] == "systemctl");
 
@@ -95,8 +103,7 @@ public class ManagerSupervisorTests
     public async Task AnSshdConfigThatFailsItsCheckLeavesTheServingSshdAlone()
     {
         var services = ManagerTestSpecs.Services(ServiceSupervisorKind.PidFile);
-        var node = ManagerTestSpecs.FakeNode(services);
-        await ManagerTestSpecs.RunAsync(node, ManagerTestSpecs.Node(services), _log);
+        var (node, _) = await SetUpAsync(services);
         var moved = ManagerTestSpecs.Node(services with { ApiListenAddress = "10.0.1.6" });
 
         node.SshdConfigInvalid = true;
@@ -120,9 +127,7 @@ public class ManagerSupervisorTests
     public async Task AChangedUnitFileRestartsItsProgram()
     {
         var services = ManagerTestSpecs.Services();
-        var node = ManagerTestSpecs.FakeNode(services);
-        var spec = ManagerTestSpecs.Node(services);
-        await ManagerTestSpecs.RunAsync(node, spec, _log);
+        var (node, spec) = await SetUpAsync(services);
 
         // An older unit (another ExecStart) under a running program: after daemon-reload, only a restart applies it.
         foreach (var unit in new[] { Daemon, Sshd })
@@ -138,9 +143,7 @@ public class ManagerSupervisorTests
     public async Task AnAlteredFileModeIsRepairedAndReportedWithoutARestart()
     {
         var services = ManagerTestSpecs.Services();
-        var node = ManagerTestSpecs.FakeNode(services);
-        var spec = ManagerTestSpecs.Node(services);
-        await ManagerTestSpecs.RunAsync(node, spec, _log);
+        var (node, spec) = await SetUpAsync(services);
 
         var env = services.Paths.DaemonEnvironment;
         node.Files[env] = (node.Files[env].Content, (UnixFileMode)0b110_100_100); // someone made it world-readable

@@ -8,13 +8,11 @@ internal static class ManagerTestSpecs
 {
     public const string Root = "/opt/futuswarm";
 
-    public static int ArchiveCalls;
-
     public static ManagerServicesSpec Services(ServiceSupervisorKind supervisor = ServiceSupervisorKind.Systemd) => new()
     {
         Root = Root,
         DaemonConfigJson = "{\"clusterName\":\"test\",\"keepReleases\":5}",
-        Bundle = new ManagerBundle("fp-" + new string('1', 16), _ => { Interlocked.Increment(ref ArchiveCalls); return Task.FromResult("tar.gz"u8.ToArray()); }),
+        Bundle = new ManagerBundle("fp-" + new string('1', 16), _ => Task.FromResult("tar.gz"u8.ToArray())),
         Launcher = [Root + "/lib/cluster/Futuswarm.Cluster"],
         ApiListenAddress = "10.0.1.5",
         Supervisor = supervisor,
@@ -30,6 +28,11 @@ internal static class ManagerTestSpecs
 
     public static FakeManagerNode FakeNode(ManagerServicesSpec services) => new() { DaemonSocket = services.Paths.Socket };
 
-    public static Task<IReadOnlyList<StepResult>> RunAsync(FakeManagerNode node, NodeSpec spec, List<string> log) =>
-        NodeBootstrap.RunAsync(new NodeContext(node, node, spec, null, log.Add), NodeBootstrap.ManagerSteps);
+    /// <summary>The manager steps (or only <paramref name="steps"/>) on the node, logging into <paramref name="log"/>.</summary>
+    public static Task<IReadOnlyList<StepResult>> RunAsync(FakeManagerNode node, NodeSpec spec, List<string> log, params NodeStep[] steps) =>
+        NodeBootstrap.RunAsync(new NodeContext(node, node, spec, null, log.Add), steps.Length > 0 ? steps : NodeBootstrap.ManagerSteps);
+
+    /// <summary>One step on the node: its result.</summary>
+    public static async Task<StepResult> RunStepAsync(FakeManagerNode node, NodeSpec spec, List<string> log, NodeStep step) =>
+        Assert.Single(await RunAsync(node, spec, log, step));
 }
