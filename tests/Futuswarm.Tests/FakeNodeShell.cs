@@ -66,6 +66,7 @@ internal sealed class FakeNodeShell(string name = "fake") : INodeShell
                     Labels[target][kv[0]] = kv[1];
                 }
                 return Ok();
+            case ["node", "demote", _]: return Ok();
             case ["node", "rm", "--force", _]: return Ok();
             case ["network", "inspect", var net, ..]: return Networks.Contains(net) ? Ok("overlay true swarm\n") : Fail("network not found");
             case ["network", "create", .., var net]: Networks.Add(net); return Ok();
