@@ -18,8 +18,10 @@ public sealed record RepairReport(IReadOnlyList<string> Removed, IReadOnlyList<s
 /// itself; not one whose running machine is restarting, unless a new Ready node has taken its address), then every desired node that no live node stands for (by its futuswarm.node label, or by its address for
 /// a node that joined by cloud-init and is labelled now) is replaced by a fresh node going through the same bootstrap
 /// steps. A second run finds nothing to do.</summary>
+/// <param name="outsideSwarm">Addresses of running machines the caller found in no swarm (a relaunched manager-1 whose
+/// join failed): a Down node there is the lost machine's, not a restart.</param>
 public sealed class SwarmRepair(INodeShell manager, NodeSpec managerSpec, IReadOnlyList<NodeSpec> desired,
-    NodeLauncher launch, JoinTokenSource joinToken, Action<string> log)
+    NodeLauncher launch, JoinTokenSource joinToken, Action<string> log, IReadOnlySet<string>? outsideSwarm = null)
 {
     public async Task<RepairReport> RunAsync(CancellationToken ct = default)
     {
@@ -39,7 +41,7 @@ public sealed class SwarmRepair(INodeShell manager, NodeSpec managerSpec, IReadO
         // address) and joined as a new node, so the Down entry is the lost machine's and is removed.
         var stillRunning = desired.Select(d => d.AdvertiseAddress).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var takenOver = nodes.Where(n => n.State == "ready" && n.Addr is { Length: > 0 }).Select(n => n.Addr).ToHashSet(StringComparer.Ordinal);
-        bool Restarting(SwarmNode n) => stillRunning.Contains(n.Addr) && !takenOver.Contains(n.Addr);
+        bool Restarting(SwarmNode n) => stillRunning.Contains(n.Addr) && !takenOver.Contains(n.Addr) && outsideSwarm?.Contains(n.Addr) != true;
         var waiting = new HashSet<string>(StringComparer.Ordinal);
         foreach (var n in nodes.Where(n => n.IsDown && n.Id != self.NodeId && Restarting(n)))
         {
@@ -51,7 +53,7 @@ public sealed class SwarmRepair(INodeShell manager, NodeSpec managerSpec, IReadO
             // A manager is demoted first so the removal does not count against the raft quorum.
             if (n.Role == "manager") await MustAsync(managerSpec.Docker("node", "demote", n.Id), ct);
             await MustAsync(managerSpec.Docker("node", "rm", "--force", n.Id), ct);
-            log($"[repair] removed node {n.Id} ({n.Name ?? "unnamed"}, {n.Addr}, down{(takenOver.Contains(n.Addr) ? ", its address now another node's" : "")})");
+            log($"[repair] removed node {n.Id} ({n.Name ?? "unnamed"}, {n.Addr}, down{(takenOver.Contains(n.Addr) ? ", its address now another node's" : outsideSwarm?.Contains(n.Addr) == true ? ", its address now a machine's outside the swarm" : "")})");
             removed.Add(n.Id);
         }
 

@@ -39,7 +39,8 @@ public sealed class ClusterSwarmRepair(ConsoleReader console, NodeConnector conn
             else log($"[repair] {n.Address} ({n.InstanceId}) has not printed its host keys yet (first boot): left for the next RepairCluster");
         }
 
-        var (source, manager) = await RepairSourceAsync(running, specs, keys, ct);
+        var outside = new HashSet<string>(StringComparer.Ordinal);
+        var (source, manager) = await RepairSourceAsync(running, specs, keys, outside, ct);
         using (manager)
         {
             var managerSpec = specs[source.Address];
@@ -57,7 +58,7 @@ public sealed class ClusterSwarmRepair(ConsoleReader console, NodeConnector conn
                 return new LaunchedNode(await ConnectAsync(node, keys[node.Address], c), wanted);
             };
             var desired = byName.Values.Select(n => JoinThrough(specs[n.Address], source, managerSpec)).ToList();
-            return await new SwarmRepair(manager, managerSpec, desired, launcher, SwarmRepair.FromManager(manager, managerSpec), log).RunAsync(ct);
+            return await new SwarmRepair(manager, managerSpec, desired, launcher, SwarmRepair.FromManager(manager, managerSpec), log, outside).RunAsync(ct);
         }
     }
 
@@ -65,15 +66,17 @@ public sealed class ClusterSwarmRepair(ConsoleReader console, NodeConnector conn
     /// The manager to repair from: the first running one, manager-1 first, that printed its host keys, answers over
     /// verified SSH and is an active swarm manager. A host key that does not verify stops the run (FSW1001/FSW1002);
     /// a manager that is not in the swarm (a relaunched manager-1 whose join failed) or does not answer is passed over.
+    /// The addresses of those found in no swarm at all go to <paramref name="outside"/>.
     /// </summary>
     private async Task<(ClusterNode Node, INodeShell Shell)> RepairSourceAsync(IReadOnlyList<ClusterNode> running,
-        IReadOnlyDictionary<string, NodeSpec> specs, IReadOnlyDictionary<string, string> keys, CancellationToken ct)
+        IReadOnlyDictionary<string, NodeSpec> specs, IReadOnlyDictionary<string, string> keys, ISet<string> outside, CancellationToken ct)
     {
         var candidates = running.Where(n => n.IsManager).OrderBy(n => n.Address.Length).ThenBy(n => n.Address, StringComparer.Ordinal).ToList();
         var passed = new List<string>();
+        var unverified = new List<ClusterNode>();
         foreach (var n in candidates)
         {
-            if (!keys.TryGetValue(n.Address, out var key)) { passed.Add($"{n.Address}: no host keys on its console yet"); continue; }
+            if (!keys.TryGetValue(n.Address, out var key)) { unverified.Add(n); continue; }
             INodeShell shell;
             try
             {
@@ -85,17 +88,33 @@ public sealed class ClusterSwarmRepair(ConsoleReader console, NodeConnector conn
                 log($"[repair] {n.Address} ({n.InstanceId}) cannot be reached ({e.Message}): trying the next manager");
                 continue;
             }
-            var self = await SwarmNodes.SelfAsync(shell, specs[n.Address], ct);
+            SwarmInfo self;
+            try
+            {
+                self = await SwarmNodes.SelfAsync(shell, specs[n.Address], ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Its engine does not answer (docker info failed): another manager can still repair.
+                shell.Dispose();
+                passed.Add($"{n.Address}: its engine does not answer ({e.Message})");
+                log($"[repair] {n.Address} ({n.InstanceId}): docker info failed ({e.Message}): trying the next manager");
+                continue;
+            }
             if (self.LocalNodeState == "active" && self.ControlAvailable)
             {
                 log($"[repair] repairing the swarm from {n.Address} ({n.InstanceId})");
                 return (n, shell);
             }
             shell.Dispose();
+            if (self.LocalNodeState == "inactive" && n.PrivateIp is { } ip) outside.Add(ip);
             var state = $"swarm state '{self.LocalNodeState}'{(self.ControlAvailable ? "" : ", not a manager")}";
             passed.Add($"{n.Address}: {state}");
             log($"[repair] {n.Address} ({n.InstanceId}) is not an active swarm manager ({state}): trying the next manager");
         }
+        // Every manager still in its first boot: nothing is wrong yet, only early.
+        if (passed.Count == 0 && unverified.Count > 0) throw NoKeysYet(unverified[0]);
+        passed.AddRange(unverified.Select(n => $"{n.Address}: no host keys on its console yet"));
         throw new FswException(ErrorCodes.NoSwarmManagerToRepairFrom,
             "No running manager can repair the swarm: " + (passed.Count == 0 ? "none runs" : string.Join("; ", passed))
             + ". Nothing in the swarm was changed. Run RepairCluster again once a manager has booted (the resource repair launches missing ones); "
