@@ -15,11 +15,13 @@ public sealed record RepairReport(IReadOnlyList<string> Removed, IReadOnlyList<s
 }
 
 /// <summary>The swarm part of RepairCluster, run from a manager: nodes that are Down are removed (never the manager
-/// itself), then every desired node that no live node stands for (by its futuswarm.node label, or by its address for
+/// itself; not one whose running machine is restarting, unless a new Ready node has taken its address), then every desired node that no live node stands for (by its futuswarm.node label, or by its address for
 /// a node that joined by cloud-init and is labelled now) is replaced by a fresh node going through the same bootstrap
 /// steps. A second run finds nothing to do.</summary>
+/// <param name="outsideSwarm">Addresses of running machines the caller found in no swarm (a relaunched manager-1 whose
+/// join failed): a Down node there is the lost machine's, not a restart.</param>
 public sealed class SwarmRepair(INodeShell manager, NodeSpec managerSpec, IReadOnlyList<NodeSpec> desired,
-    NodeLauncher launch, JoinTokenSource joinToken, Action<string> log)
+    NodeLauncher launch, JoinTokenSource joinToken, Action<string> log, IReadOnlySet<string>? outsideSwarm = null)
 {
     public async Task<RepairReport> RunAsync(CancellationToken ct = default)
     {
@@ -35,19 +37,23 @@ public sealed class SwarmRepair(INodeShell manager, NodeSpec managerSpec, IReadO
         var nodes = await SwarmNodes.ListAsync(manager, managerSpec, ct);
         // A Down node whose address a desired node still advertises is a machine that runs (restarting, say): it
         // comes back by itself, and removing it (a manager's demotion above all) would change the raft for nothing.
+        // Unless a Ready node now has that address: a new machine took it (a relaunched manager-1 at its fixed
+        // address) and joined as a new node, so the Down entry is the lost machine's and is removed.
         var stillRunning = desired.Select(d => d.AdvertiseAddress).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var takenOver = nodes.Where(n => n.State == "ready" && n.Addr is { Length: > 0 }).Select(n => n.Addr).ToHashSet(StringComparer.Ordinal);
+        bool Restarting(SwarmNode n) => stillRunning.Contains(n.Addr) && !takenOver.Contains(n.Addr) && outsideSwarm?.Contains(n.Addr) != true;
         var waiting = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var n in nodes.Where(n => n.IsDown && n.Id != self.NodeId && n.Addr is { } a && stillRunning.Contains(a)))
+        foreach (var n in nodes.Where(n => n.IsDown && n.Id != self.NodeId && Restarting(n)))
         {
             log($"[repair] node {n.Id} ({n.Name ?? "unnamed"}, {n.Addr}) is down but its machine runs: left to come back");
             if (n.Name is { } name) waiting.Add(name);
         }
-        foreach (var n in nodes.Where(n => n.IsDown && n.Id != self.NodeId && !(n.Addr is { } a && stillRunning.Contains(a))))
+        foreach (var n in nodes.Where(n => n.IsDown && n.Id != self.NodeId && !Restarting(n)))
         {
             // A manager is demoted first so the removal does not count against the raft quorum.
             if (n.Role == "manager") await MustAsync(managerSpec.Docker("node", "demote", n.Id), ct);
             await MustAsync(managerSpec.Docker("node", "rm", "--force", n.Id), ct);
-            log($"[repair] removed node {n.Id} ({n.Name ?? "unnamed"}, {n.Addr}, down)");
+            log($"[repair] removed node {n.Id} ({n.Name ?? "unnamed"}, {n.Addr}, down{(takenOver.Contains(n.Addr) ? ", its address now another node's" : outsideSwarm?.Contains(n.Addr) == true ? ", its address now a machine's outside the swarm" : "")})");
             removed.Add(n.Id);
         }
 

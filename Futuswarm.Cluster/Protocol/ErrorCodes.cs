@@ -156,6 +156,8 @@ public static class ErrorCodes
 
     /// <summary>manager-1's fixed address is covered by a subnet CIDR reservation that is not the cluster's (Provisioning/Network).</summary>
     public const string AddressReservationConflict = "FSW6063";
+    /// <summary>RepairCluster: no running manager with console host keys is an active swarm manager to repair from.</summary>
+    public const string NoSwarmManagerToRepairFrom = "FSW6064";
     /// <summary>PublishEdgeImage: a bad --edge-repository or a failed push.</summary>
     public const string EdgeImagePublishFailed = "FSW6066";
 }

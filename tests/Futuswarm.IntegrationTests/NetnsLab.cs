@@ -55,6 +55,30 @@ public sealed class NetnsLab : IAsyncDisposable
         return node;
     }
 
+    /// <summary>A lost machine replaced by a new one at the same address (a relaunched manager-1 at its fixed address):
+    /// the old node goes entirely (namespace, sshd, dockerd, state), the new one has a new host key and an empty engine.</summary>
+    public async Task<NetnsNode> RelaunchAtAddressOfAsync(NetnsNode lost)
+    {
+        await lost.DisposeAsync();
+        _nodes.Remove(lost);
+        // The kernel drops a deleted namespace's interfaces later: the hub side of its veth may still hold the name.
+        var hubSide = $"n{lost.Index}-{Id}";
+        await Host.RunAsync("ip", "-n", Hub, "link", "del", hubSide);
+        for (var i = 0; (await Host.RunAsync("ip", "-n", Hub, "link", "show", hubSide)).Ok; i++)
+        {
+            if (i > 100) throw new InvalidOperationException($"{hubSide} is still in {Hub} after 10 s");
+            await Task.Delay(100);
+        }
+        // The host and the other nodes still know the address by the lost node's MAC: forget it, as a new EC2 interface
+        // announces itself, or nothing reaches the new machine until those entries expire.
+        await Host.RunAsync("ip", "neigh", "flush", "to", lost.Address, "dev", HostVeth);
+        foreach (var other in _nodes) await Host.RunAsync("ip", "-n", other.Netns, "neigh", "flush", "to", lost.Address);
+        var node = new NetnsNode(this, lost.Index, _log);
+        _nodes.Add(node);
+        await node.StartAsync();
+        return node;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var n in Enumerable.Reverse(_nodes))

@@ -13,6 +13,8 @@ public sealed class NetnsNode : IAsyncDisposable
     readonly NetnsLab _lab;
     readonly Action<string> _log;
     public string Netns { get; }
+    /// <summary>The host number of its address in the lab's subnet.</summary>
+    public int Index { get; }
     public string Address { get; }
     public string Dir { get; }
     public string DockerSocket => Path.Combine(Dir, "docker.sock");
@@ -29,6 +31,7 @@ public sealed class NetnsNode : IAsyncDisposable
     internal NetnsNode(NetnsLab lab, int index, Action<string> log)
     {
         (_lab, _log) = (lab, log);
+        Index = index;
         Netns = $"fswb-n{index}-{lab.Id}";
         Address = $"{NetnsLab.Subnet}.{index}";
         // Short: containerd's sockets under the exec-root must stay below 108 bytes.

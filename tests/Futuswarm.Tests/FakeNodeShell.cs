@@ -19,7 +19,10 @@ internal sealed class FakeNodeShell(string name = "fake") : INodeShell
     public HashSet<string> Networks { get; } = [];
     public int Restarts { get; private set; }
     public string? JoinedWithToken { get; private set; }
+    /// <summary>The manager address the join request named.</summary>
+    public string? JoinedVia { get; private set; }
     public string WorkerToken { get; set; } = "SWMTKN-1-" + new string('a', 50) + "-" + new string('b', 25);
+    public string ManagerToken { get; set; } = "SWMTKN-1-" + new string('a', 50) + "-" + new string('c', 25);
     public FakeNodeShell? JoinTarget { get; set; }
 
     public Task<ShellResult> RunAsync(IReadOnlyList<string> argv, byte[]? stdin = null, CancellationToken ct = default)
@@ -36,7 +39,7 @@ internal sealed class FakeNodeShell(string name = "fake") : INodeShell
     {
         if (a is [_, "--version"]) return Ok("Docker version 20.10.24");
         if (a is ["sh", "-c", ..]) return Ok();
-        if (a is ["/restart-engine", ..]) { Restarts++; return Ok(); }
+        if (a is ["/restart-engine", ..] or ["systemctl", "restart", "docker"]) { Restarts++; return Ok(); }
         if (a is ["mkdir", ..]) return Ok();
         if (a is ["rm", "-f", var f]) { Files.Remove(f); return Ok(); }
         if (a is ["curl", ..]) return Join(a);
@@ -56,6 +59,7 @@ internal sealed class FakeNodeShell(string name = "fake") : INodeShell
                 Labels[NodeId] = [];
                 return Ok();
             case ["swarm", "join-token", "-q", "worker"]: return Ok(WorkerToken + "\n");
+            case ["swarm", "join-token", "-q", "manager"]: return Ok(ManagerToken + "\n");
             case ["node", "inspect", var id, "--format", _]:
                 return Labels.TryGetValue(id, out var l) ? Ok(JsonSerializer.Serialize(l)) : Fail("No such node: " + id);
             case ["node", "update", .. var rest]:
@@ -66,6 +70,7 @@ internal sealed class FakeNodeShell(string name = "fake") : INodeShell
                     Labels[target][kv[0]] = kv[1];
                 }
                 return Ok();
+            case ["node", "demote", _]: return Ok();
             case ["node", "rm", "--force", _]: return Ok();
             case ["network", "inspect", var net, ..]: return Networks.Contains(net) ? Ok("overlay true swarm\n") : Fail("network not found");
             case ["network", "create", .., var net]: Networks.Add(net); return Ok();
@@ -78,7 +83,8 @@ internal sealed class FakeNodeShell(string name = "fake") : INodeShell
         var file = a.Single(x => x.StartsWith('@'))[1..];
         var body = JsonDocument.Parse(Files[file].Content).RootElement;
         JoinedWithToken = body.GetProperty("JoinToken").GetString();
-        (SwarmState, Manager, NodeId) = ("active", false, "node-" + name);
+        JoinedVia = body.GetProperty("RemoteAddrs")[0].GetString();
+        (SwarmState, Manager, NodeId) = ("active", JoinTarget is { } t && JoinedWithToken == t.ManagerToken, "node-" + name);
         JoinTarget?.Labels.Add(NodeId, []);
         return Ok();
     }

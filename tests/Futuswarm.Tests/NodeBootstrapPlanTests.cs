@@ -217,7 +217,8 @@ public class NodeBootstrapPlanTests
         await NodeBootstrap.RunAsync(new NodeContext(manager, manager, managerSpec, null, _log.Add));
         var listing = new SwarmListing(manager);
         listing.Nodes.Add(("node-m1", "manager", "ready", "manager-1"));
-        listing.Nodes.Add(("m2", "manager", "down", "manager-2")); // restarting: its machine still has 10.0.1.9
+        listing.Addrs["node-m1"] = "10.0.1.4";
+        listing.Nodes.Add(("m2", "manager", "down", "manager-2")); // restarting: its machine still has 10.0.1.9, no other node does
         NodeLauncher launch = (_, _) => throw new InvalidOperationException("nothing should be launched");
         var wanted = Spec("manager-2", NodeRole.Manager, "10.0.1.4:2377") with { AdvertiseAddress = "10.0.1.9" };
 
@@ -232,6 +233,8 @@ public class NodeBootstrapPlanTests
     sealed class SwarmListing(FakeNodeShell inner) : INodeShell
     {
         public List<(string Id, string Role, string State, string Name)> Nodes { get; } = [];
+        /// <summary>Node id to its address; 10.0.1.9 for the others.</summary>
+        public Dictionary<string, string> Addrs { get; } = [];
         public string Name => inner.Name;
         public Task<ShellResult> RunAsync(IReadOnlyList<string> argv, byte[]? stdin = null, CancellationToken ct = default)
         {
@@ -244,7 +247,7 @@ public class NodeBootstrapPlanTests
                 {
                     ID = n.Id,
                     Spec = new { Role = n.Role, Labels = n.Name == "" ? [] : new Dictionary<string, string> { ["futuswarm.node"] = n.Name } },
-                    Status = new { State = n.State, Addr = "10.0.1.9" },
+                    Status = new { State = n.State, Addr = Addrs.GetValueOrDefault(n.Id, "10.0.1.9") },
                 }));
                 return Task.FromResult(new ShellResult(0, json, ""));
             }

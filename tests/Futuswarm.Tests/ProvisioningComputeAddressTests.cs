@@ -144,20 +144,6 @@ public class ProvisioningComputeAddressTests
     }
 
     [Fact]
-    public async Task ALostManagerOneBesideRunningManagersIsRefusedWithNothingLaunched()
-    {
-        await _cloud.ApplyAsync();
-        _cloud.Ec2.TerminateBehindTheBack(_cloud.Node("manager-1").InstanceId);
-        _cloud.ResetCalls();
-
-        var e = await Assert.ThrowsAsync<FswException>(() => _cloud.ApplyAsync());
-
-        Assert.Equal(ErrorCodes.ManagerChangeRefused, e.Code);
-        Assert.Contains("second swarm", e.Message);
-        Assert.Empty(_cloud.Mutations);
-    }
-
-    [Fact]
     public async Task AnInstanceThatIsNotManagerOneHoldingTheAddressIsRefusedBeforeTheLaunch()
     {
         var ctx = await _cloud.FoundationsAsync();

@@ -7,7 +7,8 @@ namespace Futuswarm.Cluster.Provisioning.Compute;
 /// <summary>
 /// The real user data: each node's bootstrap (<see cref="NodeBootstrap"/>) as cloud-init. manager-1 initialises the
 /// swarm at its fixed address; every other node joins it there with the token it reads from its role's SSM parameter on
-/// the node itself, so the text names the parameter and never holds a token.
+/// the node itself, so the text names the parameter and never holds a token. A manager-1 launched again beside running
+/// managers (<see cref="ComputeNode.Rejoin"/>) joins through one of them as a manager instead.
 /// </summary>
 public sealed class ClusterNodeUserData(ComputeSpec spec) : INodeUserData
 {
@@ -21,15 +22,17 @@ public sealed class ClusterNodeUserData(ComputeSpec spec) : INodeUserData
     {
         // The node label futuswarm.node that repair matches on; the cluster's name keeps two clusters' nodes apart.
         Name = $"{spec.Cluster}-{node.Address.Name}",
-        Role = node.IsFirstManager ? BootstrapRole.FirstManager : node.IsManager ? BootstrapRole.Manager : BootstrapRole.Worker,
+        Role = node.InitialisesSwarm ? BootstrapRole.FirstManager : node.IsManager ? BootstrapRole.Manager : BootstrapRole.Worker,
         // The fixed address, so the swarm advertises what the joiners were told; others let the engine pick (one interface).
         AdvertiseAddress = node.PrivateIp,
         SwarmPort = SwarmPort,
-        ManagerAddress = node.IsFirstManager ? null : $"{spec.FirstManagerAddress}:{SwarmPort}",
+        // A relaunched manager-1 joins through a running manager: its own fixed address has no swarm behind it yet.
+        ManagerAddress = node.InitialisesSwarm ? null : $"{node.Rejoin?.PrivateIp ?? spec.FirstManagerAddress}:{SwarmPort}",
         Labels = node.Group.Labels,
-        JoinTokenParameter = node.IsFirstManager ? null : spec.Names.JoinTokenParameter(node.IsManager),
+        JoinTokenParameter = node.InitialisesSwarm ? null : spec.Names.JoinTokenParameter(node.IsManager),
         // The first manager publishes both tokens right after its swarm init: the nodes booting beside it wait for them.
-        PublishJoinTokens = node.IsFirstManager
+        // A rejoining manager-1 reads the tokens the swarm's managers published (RepairCluster re-publishes them).
+        PublishJoinTokens = node.InitialisesSwarm
             ? new JoinTokenParameters(spec.Names.JoinTokenParameter(false), spec.Names.JoinTokenParameter(true))
             : null,
         Region = spec.Region,

@@ -9,6 +9,9 @@ public enum NodeRole
     Worker,
 }
 
+/// <summary>The running manager a relaunched manager-1 joins through: its node (e.g. <c>manager-2</c>) and private address.</summary>
+public sealed record SwarmRejoin(string Via, string PrivateIp);
+
 /// <summary>
 /// One node the definition wants: <c>instance[manager-1]</c>..., <c>instance[worker-1]</c>... (1-based), its group and
 /// its zone. The addresses are fixed words: the load balancer registers the managers by them.
@@ -21,6 +24,13 @@ public sealed record ComputeNode(string Cluster, NodeRole Role, int Index, strin
 
     /// <summary>manager-1: the node that initialises the swarm, at the fixed address the others join.</summary>
     public bool IsFirstManager => Role == NodeRole.Manager && Index == 1;
+
+    /// <summary>Set on a manager-1 launched again while another manager runs: it joins that manager's swarm as a manager
+    /// instead of initialising a second one. Null for every other launch.</summary>
+    public SwarmRejoin? Rejoin { get; init; }
+
+    /// <summary>The node that runs <c>swarm init</c>: manager-1, unless it rejoins a running swarm.</summary>
+    public bool InitialisesSwarm => IsFirstManager && Rejoin is null;
 
     public const string Kind = "instance";
 

@@ -12,7 +12,8 @@ public sealed partial class InstanceKind
 
     protected override async Task<string> CreateAsync(Change change, ProvisionContext ctx, CancellationToken ct)
     {
-        var node = _nodes[change.Address];
+        // As planned: a manager-1 beside running managers joins one of them (the plan just before observed them).
+        var node = LaunchAs(_nodes[change.Address]);
         var image = _images.GetValueOrDefault(node.Group.InstanceType)
             ?? throw new InvalidOperationException($"{change.Address}: no image resolved; CreateAsync must follow a plan of this kind");
         var text = UserDataOf(node);

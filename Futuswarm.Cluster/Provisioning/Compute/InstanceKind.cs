@@ -25,6 +25,8 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
     private readonly IReadOnlyDictionary<ResourceAddress, ComputeNode> _nodes = ComputeNode.All(spec).ToDictionary(n => n.Address);
     private IReadOnlyDictionary<string, NodeImage> _images = new Dictionary<string, NodeImage>();
     private bool _destroying;
+    // The managers observed by the last plan, by address: where a relaunched manager-1 rejoins the swarm.
+    private IReadOnlyDictionary<ResourceAddress, InstanceInfo> _managers = new Dictionary<ResourceAddress, InstanceInfo>();
 
     public override string Kind => ComputeNode.Kind;
 
@@ -37,6 +39,10 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
     {
         var instances = (await ec2.DescribeInstancesAsync([.. NetworkAddresses.Ours(ctx), new Ec2Filter("instance-state-name", LiveStates)], ct))
             .Where(i => LiveStates.Contains(i.State)).ToList();
+        _managers = instances
+            .Select(i => (Address: ResourceAddress.Parse(i.Tags.GetValueOrDefault(ClusterTags.Role)), Instance: i))
+            .Where(m => m.Address is { } a && ComputeNode.IsManagerAddress(a))
+            .GroupBy(m => m.Address!.Value).ToDictionary(g => g.Key, g => g.First().Instance);
         var volumeIds = instances.Select(i => i.RootVolumeId).OfType<string>().ToList();
         var volumes = volumeIds.Count == 0 ? [] : await ec2.DescribeVolumesAsync(volumeIds, ct);
         // The image only matters for a launch; destroy needs none (and must work when the type is no longer offered).
@@ -59,16 +65,15 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
         }
     }
 
-    // manager-1's user data initialises a swarm: launched again while other managers run, it would start a second,
-    // empty swarm and publish that one's join tokens over the running swarm's.
-    private const string FirstManagerLost = "gone while other managers run: launched again it would start a second swarm";
+    // manager-1 launched again beside managers that exist but none runs: it can join the swarm only through a running one.
+    private const string NoManagerToRejoin = "gone and no other manager runs: it can only rejoin the swarm through a running manager";
 
-    /// <summary>A plain apply never replaces or terminates a manager, nor relaunches manager-1 beside running managers.</summary>
+    /// <summary>A plain apply never replaces or terminates a manager, nor launches manager-1 beside managers none of which runs.</summary>
     public override FswException? Refusal(Change change) =>
-        change.Action == ChangeAction.Create && change.Reason == FirstManagerLost
+        change.Action == ChangeAction.Create && change.Reason == NoManagerToRejoin
             ? new FswException(ErrorCodes.ManagerChangeRefused,
-                $"{change.Address} is {FirstManagerLost}. Nothing was changed. Bringing a lost first manager back into the "
-                + "running swarm is not automated yet: see docs/provisioning.md (\"Not built yet\") for the manual steps.")
+                $"{change.Address} is {NoManagerToRejoin} ({string.Join("; ", change.Fields)}). Launched now it would start a second "
+                + "swarm. Nothing was changed. Start one of the other managers (aws ec2 start-instances), wait until it runs, and run again.")
         : ComputeNode.IsManagerAddress(change.Address) && change.Action is ChangeAction.Replace or ChangeAction.Delete
             ? new FswException(ErrorCodes.ManagerChangeRefused,
                 $"{change.Address} would have to be {(change.Action == ChangeAction.Replace ? "replaced" : "terminated")} ({change.Reason})"
@@ -80,18 +85,36 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
     public override IReadOnlyList<Change> Diff(ResourceAddress address, ObservedInstance? observed, ProvisionContext ctx)
     {
         var node = _nodes[address];
-        if (observed is null && node.IsFirstManager && _nodes.Keys.Any(a => a != address && ComputeNode.IsManagerAddress(a) && ctx.IdOf(a) is not null))
-            return [new Change(address, ChangeAction.Create, FirstManagerLost, [])];
-        return observed is null ? [Launch(node, ctx)] : Drift(node, observed, ctx);
+        if (observed is not null) return Drift(node, observed, ctx);
+        if (!node.IsFirstManager || !_managers.Keys.Any(a => a != address)) return [Launch(node, ctx)];
+        // Other managers exist, so the swarm does: manager-1 comes back as a joining manager, never with swarm init.
+        return LaunchAs(node) is { Rejoin: { } via } rejoining
+            ? [Launch(rejoining, ctx, $"not found: rejoins the swarm via {via.Via}")]
+            : [new Change(address, ChangeAction.Create, NoManagerToRejoin,
+                _managers.Where(m => m.Key != address).OrderBy(m => m.Key.Name, StringComparer.Ordinal)
+                    .Select(m => new FieldChange(m.Key.Name!, m.Value.State, "running")).ToList())];
     }
 
-    private Change Launch(ComputeNode node, ProvisionContext ctx)
+    /// <summary>
+    /// The node as it is launched: a manager-1 missing beside other managers rejoins through the lowest-numbered one that
+    /// runs and has a private address (quorum holds while most managers run). Without any, it stays as it is: the plan
+    /// refuses that launch, and a cluster whose only manager was manager-1 starts a new swarm.
+    /// </summary>
+    private ComputeNode LaunchAs(ComputeNode node)
+    {
+        if (!node.IsFirstManager) return node;
+        var via = _managers.Where(m => m.Key != node.Address && m.Value.State == "running" && m.Value.PrivateIp is not null)
+            .OrderBy(m => m.Key.Name!.Length).ThenBy(m => m.Key.Name, StringComparer.Ordinal).ToList();
+        return via.Count > 0 ? node with { Rejoin = new SwarmRejoin(via[0].Key.Name!, via[0].Value.PrivateIp!) } : node;
+    }
+
+    private Change Launch(ComputeNode node, ProvisionContext ctx, string reason = "not found")
     {
         // Rendered now so that user data the bootstrap refuses (FSW6045) or EC2 would (FSW6043) stops the plan, and an
         // apply's preview, before any call.
         _ = UserDataOf(node);
         var image = _images.GetValueOrDefault(node.Group.InstanceType);
-        return new Change(node.Address, ChangeAction.Create, "not found", [
+        return new Change(node.Address, ChangeAction.Create, reason, [
             FieldChange.Set("instance_type", node.Group.InstanceType),
             FieldChange.Set("image", image?.ToString() ?? ProvisionContext.KnownAfterApply),
             FieldChange.Set("subnet", NetworkAddresses.Subnet(node.Zone).ToString()),
@@ -104,6 +127,7 @@ public sealed partial class InstanceKind(IEc2Instances ec2, ISsmParameters ssm, 
             FieldChange.Set("public_ip", "true"),
             // manager-1 only: the address the other nodes' user data names to join the swarm.
             .. node.PrivateIp is { } ip ? [FieldChange.Set("private_ip", ip)] : Array.Empty<FieldChange>(),
+            .. node.Rejoin is { } r ? [FieldChange.Set("swarm", $"joins as a manager via {r.Via} ({r.PrivateIp}:{ClusterNodeUserData.SwarmPort})")] : Array.Empty<FieldChange>(),
             .. node.Group.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => FieldChange.Set("label " + l.Key, l.Value)),
         ]);
     }

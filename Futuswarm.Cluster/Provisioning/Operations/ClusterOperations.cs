@@ -62,7 +62,7 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
     }
 
     /// <summary>
-    /// RepairCluster's swarm part, after <see cref="ProvisionAsync"/> relaunched what was missing: from the first manager,
+    /// RepairCluster's swarm part, after <see cref="ProvisionAsync"/> relaunched what was missing: from a running swarm manager (manager-1 first),
     /// Down nodes are removed and every instance not in the swarm is bootstrapped (host keys from the console).
     /// </summary>
     public Task<Nodes.RepairReport> RepairSwarmAsync(IReadOnlyList<ClusterNode> nodes, NodeConnector connect, CancellationToken ct)
@@ -129,7 +129,13 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
         var byAddress = Compute.ComputeNode.All(compute).ToDictionary(n => n.Address.ToString());
         // Instances of nodes the definition no longer wants are the resource repair's to terminate, not the swarm's to join.
         var wanted = nodes.Where(n => byAddress.ContainsKey(n.Address)).ToList();
-        return (wanted, n => userData.SpecFor(byAddress[n.Address]) with { AdvertiseAddress = n.PrivateIp });
+        // Over SSH any manager may be the one the swarm repair runs on (manager-1 may be lost): each can re-publish the tokens.
+        var tokens = userData.SpecFor(Compute.ComputeNode.All(compute)[0]).PublishJoinTokens;
+        return (wanted, n => userData.SpecFor(byAddress[n.Address]) with
+        {
+            AdvertiseAddress = n.PrivateIp,
+            PublishJoinTokens = byAddress[n.Address].IsManager ? tokens : null,
+        });
     }
 
     /// <summary>The plan (what drifted or is missing) and the nodes; changes nothing.</summary>
