@@ -6,7 +6,7 @@ using Futuswarm.Cluster.Provisioning.Operations;
 
 namespace Futuswarm.Tests;
 
-/// <summary>ClusterStatus's look inside the swarm: services from manager-1, each manager's own programs, and the
+/// <summary>ClusterStatus's look inside the swarm: services from the first manager that answers, each manager's own programs, and the
 /// managers it could not ask (never connected without a verified host key).</summary>
 public class ClusterSwarmStatusTests
 {
@@ -75,7 +75,7 @@ public class ClusterSwarmStatusTests
         Assert.Equal([true, false], report.Managers.Select(m => m.Healthy));
         Assert.Equal("failed", report.Managers[1].Daemon);
         Assert.Contains(report.Unreached, u => u.StartsWith("instance[manager-3]", StringComparison.Ordinal));
-        Assert.DoesNotContain(shells[1].Commands, c => c.StartsWith("docker", StringComparison.Ordinal)); // services asked once, on manager-1
+        Assert.DoesNotContain(shells[1].Commands, c => c.StartsWith("docker", StringComparison.Ordinal)); // services asked once, from the first manager that answered
     }
 
     [Theory]

@@ -28,7 +28,7 @@ public sealed record SwarmStatusReport(IReadOnlyList<SwarmServiceLine> Services,
 
 /// <summary>
 /// ClusterStatus's look inside the swarm, over the same verified SSH as RepairCluster (host keys from the EC2
-/// console): the services on manager-1, and on every manager whether its daemon and API sshd run. Reads only.
+/// console): the services as the first reachable manager lists them, and on every manager whether its daemon and API sshd run. Reads only.
 /// </summary>
 public sealed class ClusterSwarmStatus(ConsoleReader console, NodeConnector connect)
 {
@@ -37,6 +37,7 @@ public sealed class ClusterSwarmStatus(ConsoleReader console, NodeConnector conn
         var services = new List<SwarmServiceLine>();
         var managers = new List<ManagerHealth>();
         var unreached = new List<string>();
+        var servicesRead = false;
         foreach (var node in nodes.Where(n => n.IsManager && n.State == "running"))
         {
             if (await ConsoleHostKey.ReadAsync(console, node, ct) is not { } key)
@@ -48,8 +49,11 @@ public sealed class ClusterSwarmStatus(ConsoleReader console, NodeConnector conn
             {
                 using var shell = await connect(node, key, ct);
                 managers.Add(new ManagerHealth(node.Address, await ActiveAsync(shell, ManagerDaemonStep.ServiceName, ct), await ActiveAsync(shell, ApiSshdStep.ServiceName, ct)));
-                if (services.Count == 0 && node.Address == Compute.ComputeNode.Manager(1).ToString())
+                if (!servicesRead) // from the first manager that answers (manager-1 unless it is lost)
+                {
                     services.AddRange(await ServicesAsync(shell, ct));
+                    servicesRead = true;
+                }
             }
             catch (Protocol.FswException e)
             {
