@@ -13,37 +13,8 @@ namespace Futuswarm.IntegrationTests;
 public sealed class ClusterSwarmRepairTests(ITestOutputHelper output)
 {
     readonly List<string> _log = [];
-    readonly Dictionary<string, string> _consoles = new(StringComparer.Ordinal);
-    readonly Dictionary<string, NetnsNode> _byInstance = new(StringComparer.Ordinal);
-
+    readonly LabInstances _instances = new();
     void Log(string line) { lock (_log) _log.Add(line); output.WriteLine(line); }
-
-    /// <summary>A node as ClusterNodes lists it, with the console cloud-init would have printed on its first boot.</summary>
-    ClusterNode Instance(string address, string instanceId, NetnsNode node, string? consoleKey = null)
-    {
-        _byInstance[instanceId] = node;
-        _consoles[instanceId] = $"""
-            [    0.000000] Linux version 6.1.0-27-cloud-amd64
-            ec2: -----BEGIN SSH HOST KEY KEYS-----
-            ec2: {consoleKey ?? node.HostPublicKey}
-            ec2: -----END SSH HOST KEY KEYS-----
-            Cloud-init v. 22.4.2 finished
-            """;
-        return new ClusterNode(address, instanceId, "running", "t3.small", "eu-west-1a", node.Address, node.Address);
-    }
-
-    ClusterSwarmRepair Repair() => new(
-        (id, _) => Task.FromResult(_consoles.GetValueOrDefault(id)),
-        async (node, key, ct) => await _byInstance[node.InstanceId].ConnectAsync(key),
-        Log);
-
-    static Func<ClusterNode, NodeSpec> SpecsFor(Dictionary<string, NetnsNode> byAddress, string managerAddress) => n =>
-    {
-        var name = "lab-" + n.Address["instance[".Length..^1];
-        var role = n.Address == "instance[manager-1]" ? NodeRole.FirstManager : n.IsManager ? NodeRole.Manager : NodeRole.Worker;
-        return byAddress[n.Address].Spec(name, role, role == NodeRole.FirstManager ? null : managerAddress,
-            new Dictionary<string, string> { ["futuswarm.role"] = n.IsManager ? "manager" : "worker" });
-    };
 
     [Fact]
     public async Task Nodes_join_with_console_verified_keys_and_a_killed_worker_is_replaced_by_its_relaunched_instance()
@@ -54,14 +25,14 @@ public sealed class ClusterSwarmRepairTests(ITestOutputHelper output)
         var b = await lab.AddNodeAsync();
         var c = await lab.AddNodeAsync();
         var byAddress = new Dictionary<string, NetnsNode> { ["instance[manager-1]"] = a, ["instance[worker-1]"] = b, ["instance[worker-2]"] = c };
-        var specOf = SpecsFor(byAddress, $"{a.Address}:2377");
-        List<ClusterNode> nodes = [Instance("instance[manager-1]", "i-a", a), Instance("instance[worker-1]", "i-b", b), Instance("instance[worker-2]", "i-c", c)];
+        var specOf = LabInstances.SpecsFor(byAddress, $"{a.Address}:2377");
+        List<ClusterNode> nodes = [_instances.Instance("instance[manager-1]", "i-a", a), _instances.Instance("instance[worker-1]", "i-b", b), _instances.Instance("instance[worker-2]", "i-c", c)];
 
         // On AWS the first manager inits the swarm from its cloud-init; here the same steps run over SSH.
         using (var first = await a.ConnectAsync(a.HostPublicKey))
             await NodeBootstrap.RunAsync(new NodeContext(first, first, specOf(nodes[0]), null, Log));
 
-        var joined = await Repair().RunAsync(nodes, specOf, default);
+        var joined = await _instances.Repair(Log).RunAsync(nodes, specOf, default);
         Assert.Equal(["lab-worker-1", "lab-worker-2"], joined.Replaced);
         Assert.Empty(joined.Removed);
 
@@ -76,10 +47,10 @@ public sealed class ClusterSwarmRepairTests(ITestOutputHelper output)
         await NetnsNode.WaitDownAsync(manager, managerSpec, lost.Id);
         var d = await lab.AddNodeAsync();
         byAddress["instance[worker-1]"] = d;
-        nodes[1] = Instance("instance[worker-1]", "i-d", d);
+        nodes[1] = _instances.Instance("instance[worker-1]", "i-d", d);
 
         var sw = Stopwatch.StartNew();
-        var repaired = await Repair().RunAsync(nodes, specOf, default);
+        var repaired = await _instances.Repair(Log).RunAsync(nodes, specOf, default);
         Log($"repair after the loss: {sw.ElapsedMilliseconds} ms");
         Assert.Equal([lost.Id], repaired.Removed);
         Assert.Equal(["lab-worker-1"], repaired.Replaced);
@@ -88,7 +59,7 @@ public sealed class ClusterSwarmRepairTests(ITestOutputHelper output)
         Assert.All(swarm, n => Assert.Equal("ready", n.State));
         Assert.Equal(d.Address, swarm.Single(n => n.Name == "lab-worker-1").Addr);
 
-        var again = await Repair().RunAsync(nodes, specOf, default);
+        var again = await _instances.Repair(Log).RunAsync(nodes, specOf, default);
         Assert.False(again.Changed);
         Assert.DoesNotContain(_log, l => l.Contains("SWMTKN", StringComparison.Ordinal));
         Log($"total {total.ElapsedMilliseconds} ms");
@@ -101,13 +72,13 @@ public sealed class ClusterSwarmRepairTests(ITestOutputHelper output)
         var a = await lab.AddNodeAsync();
         var b = await lab.AddNodeAsync();
         var byAddress = new Dictionary<string, NetnsNode> { ["instance[manager-1]"] = a, ["instance[worker-1]"] = b };
-        var specOf = SpecsFor(byAddress, $"{a.Address}:2377");
-        List<ClusterNode> nodes = [Instance("instance[manager-1]", "i-a", a), Instance("instance[worker-1]", "i-b", b)];
-        _consoles["i-b"] = "[    0.000000] Linux version 6.1.0-27-cloud-amd64\n"; // cloud-init has not reached keys-to-console
+        var specOf = LabInstances.SpecsFor(byAddress, $"{a.Address}:2377");
+        List<ClusterNode> nodes = [_instances.Instance("instance[manager-1]", "i-a", a), _instances.Instance("instance[worker-1]", "i-b", b)];
+        _instances.StillBooting("i-b"); // cloud-init has not reached keys-to-console
         using (var first = await a.ConnectAsync(a.HostPublicKey))
             await NodeBootstrap.RunAsync(new NodeContext(first, first, specOf(nodes[0]), null, Log));
 
-        var report = await Repair().RunAsync(nodes, specOf, default);
+        var report = await _instances.Repair(Log).RunAsync(nodes, specOf, default);
 
         Assert.False(report.Changed);
         Assert.Contains(_log, l => l.Contains("instance[worker-1] (i-b) has not printed its host keys yet", StringComparison.Ordinal));
@@ -120,10 +91,10 @@ public sealed class ClusterSwarmRepairTests(ITestOutputHelper output)
         await using var lab = await NetnsLab.StartAsync(Log);
         var a = await lab.AddNodeAsync();
         using var impostor = new SshKeyPair();
-        var node = Instance("instance[manager-1]", "i-a", a, consoleKey: impostor.PublicKey);
+        var node = _instances.Instance("instance[manager-1]", "i-a", a, consoleKey: impostor.PublicKey);
 
         var refused = await Assert.ThrowsAsync<FswException>(() =>
-            Repair().RunAsync([node], n => a.Spec("lab-manager-1", NodeRole.FirstManager), default));
+            _instances.Repair(Log).RunAsync([node], n => a.Spec("lab-manager-1", NodeRole.FirstManager), default));
 
         Assert.Equal(ErrorCodes.HostKeyChanged, refused.Code);
         Assert.False(File.Exists(a.DaemonJson) && File.ReadAllText(a.DaemonJson).Contains("max-size", StringComparison.Ordinal));
@@ -135,11 +106,11 @@ public sealed class ClusterSwarmRepairTests(ITestOutputHelper output)
     {
         await using var lab = await NetnsLab.StartAsync(Log);
         var a = await lab.AddNodeAsync();
-        var node = Instance("instance[manager-1]", "i-a", a);
-        _consoles["i-a"] = "[    0.000000] Linux version 6.1.0-27-cloud-amd64\n";
+        var node = _instances.Instance("instance[manager-1]", "i-a", a);
+        _instances.StillBooting("i-a");
 
         var refused = await Assert.ThrowsAsync<FswException>(() =>
-            Repair().RunAsync([node], n => a.Spec("lab-manager-1", NodeRole.FirstManager), default));
+            _instances.Repair(Log).RunAsync([node], n => a.Spec("lab-manager-1", NodeRole.FirstManager), default));
 
         Assert.Equal(ErrorCodes.ConsoleHostKeysMissing, refused.Code);
         Assert.Contains("Run RepairCluster again", refused.Message);

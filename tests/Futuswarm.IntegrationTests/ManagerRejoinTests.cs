@@ -13,34 +13,8 @@ namespace Futuswarm.IntegrationTests;
 public sealed class ManagerRejoinTests(ITestOutputHelper output)
 {
     readonly List<string> _log = [];
-    readonly Dictionary<string, string> _consoles = new(StringComparer.Ordinal);
-    readonly Dictionary<string, NetnsNode> _byInstance = new(StringComparer.Ordinal);
-
+    readonly LabInstances _instances = new();
     void Log(string line) { lock (_log) _log.Add(line); output.WriteLine(line); }
-
-    /// <summary>A node as ClusterNodes lists it, with the console cloud-init would have printed on its first boot.</summary>
-    ClusterNode Instance(string address, string instanceId, NetnsNode node)
-    {
-        _byInstance[instanceId] = node;
-        _consoles[instanceId] = $"""
-            ec2: -----BEGIN SSH HOST KEY KEYS-----
-            ec2: {node.HostPublicKey}
-            ec2: -----END SSH HOST KEY KEYS-----
-            """;
-        return new ClusterNode(address, instanceId, "running", "t3.small", "eu-west-1a", node.Address, node.Address);
-    }
-
-    ClusterSwarmRepair Repair() => new(
-        (id, _) => Task.FromResult(_consoles.GetValueOrDefault(id)),
-        async (node, key, ct) => await _byInstance[node.InstanceId].ConnectAsync(key),
-        Log);
-
-    static Func<ClusterNode, NodeSpec> SpecsFor(Dictionary<string, NetnsNode> byAddress, string managerAddress) => n =>
-    {
-        var name = "lab-" + n.Address["instance[".Length..^1];
-        var role = n.Address == "instance[manager-1]" ? NodeRole.FirstManager : NodeRole.Manager;
-        return byAddress[n.Address].Spec(name, role, role == NodeRole.FirstManager ? null : managerAddress);
-    };
 
     [Fact]
     public async Task A_new_machine_at_manager_1s_address_joins_as_a_manager_through_manager_2_and_the_lost_entry_goes()
@@ -51,11 +25,11 @@ public sealed class ManagerRejoinTests(ITestOutputHelper output)
         var b = await lab.AddNodeAsync();
         var c = await lab.AddNodeAsync();
         var byAddress = new Dictionary<string, NetnsNode> { ["instance[manager-1]"] = a, ["instance[manager-2]"] = b, ["instance[manager-3]"] = c };
-        var specOf = SpecsFor(byAddress, $"{a.Address}:2377");
-        List<ClusterNode> nodes = [Instance("instance[manager-1]", "i-a", a), Instance("instance[manager-2]", "i-b", b), Instance("instance[manager-3]", "i-c", c)];
+        var specOf = LabInstances.SpecsFor(byAddress, $"{a.Address}:2377");
+        List<ClusterNode> nodes = [_instances.Instance("instance[manager-1]", "i-a", a), _instances.Instance("instance[manager-2]", "i-b", b), _instances.Instance("instance[manager-3]", "i-c", c)];
         using (var first = await a.ConnectAsync(a.HostPublicKey))
             await NodeBootstrap.RunAsync(new NodeContext(first, first, specOf(nodes[0]), null, Log));
-        Assert.Equal(["lab-manager-2", "lab-manager-3"], (await Repair().RunAsync(nodes, specOf, default)).Replaced);
+        Assert.Equal(["lab-manager-2", "lab-manager-3"], (await _instances.Repair(Log).RunAsync(nodes, specOf, default)).Replaced);
         string lostId;
         using (var first = await a.ConnectAsync(a.HostPublicKey))
             lostId = (await SwarmNodes.ListAsync(first, specOf(nodes[0]), default)).Single(n => n.Name == "lab-manager-1").Id;
@@ -63,13 +37,13 @@ public sealed class ManagerRejoinTests(ITestOutputHelper output)
         // manager-1's machine is terminated; a new instance boots at its fixed address (its cloud-init join failed here).
         var relaunched = await lab.RelaunchAtAddressOfAsync(a);
         byAddress["instance[manager-1]"] = relaunched;
-        nodes[0] = Instance("instance[manager-1]", "i-a2", relaunched);
+        nodes[0] = _instances.Instance("instance[manager-1]", "i-a2", relaunched);
         using var manager2 = await b.ConnectAsync(b.HostPublicKey);
         var manager2Spec = specOf(nodes[1]);
         await UntilDownAsync(manager2, manager2Spec, lostId);
 
         var sw = Stopwatch.StartNew();
-        var repaired = await Repair().RunAsync(nodes, specOf, default);
+        var repaired = await _instances.Repair(Log).RunAsync(nodes, specOf, default);
         Log($"repair after the loss: {sw.ElapsedMilliseconds} ms");
 
         Assert.Contains(_log, l => l.Contains("instance[manager-1] (i-a2) is not an active swarm manager", StringComparison.Ordinal));
@@ -83,7 +57,7 @@ public sealed class ManagerRejoinTests(ITestOutputHelper output)
         Assert.Equal((a.Address, false), (newOne.Addr, newOne.Id == lostId));
 
         _log.Clear();
-        Assert.False((await Repair().RunAsync(nodes, specOf, default)).Changed);
+        Assert.False((await _instances.Repair(Log).RunAsync(nodes, specOf, default)).Changed);
         Assert.Contains(_log, l => l.Contains("repairing the swarm from instance[manager-1]", StringComparison.Ordinal));
         Assert.DoesNotContain(_log, l => l.Contains("SWMTKN", StringComparison.Ordinal));
         Log($"total {total.ElapsedMilliseconds} ms");
