@@ -7,6 +7,7 @@ using Futuswarm.Protocol;
 //   managerd --config <managerd.json>   the daemon
 //   relay --socket <path>               sshd's ForceCommand
 //   ensure-database-master --config <managerd.json>   once, from a manager's bootstrap: the service master on RDS
+//   install-api-host-key --config <managerd.json> --key <file>   a manager's first boot: the cluster's API host key from the store
 try
 {
     switch (args)
@@ -23,8 +24,10 @@ try
             return await Relay.RunAsync(socket);
         case ["ensure-database-master", "--config", var config]:
             return await Futuswarm.Cluster.Databases.EnsureDatabaseMasterCommand.RunAsync(DaemonConfig.Load(config), CancellationToken.None);
+        case [Futuswarm.Cluster.Nodes.Manager.ApiHostKeyStep.InstallVerb, "--config", var config, "--key", var key]:
+            return await Futuswarm.Cluster.Nodes.Manager.InstallApiHostKeyCommand.RunAsync(DaemonConfig.Load(config), key, CancellationToken.None);
         default:
-            Console.Error.WriteLine("usage: Futuswarm.Cluster managerd --config <file> | relay --socket <path> | ensure-database-master --config <file>");
+            Console.Error.WriteLine("usage: Futuswarm.Cluster managerd --config <file> | relay --socket <path> | ensure-database-master --config <file> | install-api-host-key --config <file> --key <file>");
             return 2;
     }
 }

@@ -49,21 +49,24 @@ partial class Build
         });
 
     Target ProvisionCluster => _ => _
-        .Describe("Creates the AWS cluster of a definition (--definition), or brings it back in line: every resource observed by tag, only what is missing or drifted is changed; a second run changes nothing. With --ssh-key it then waits for the managers' first boot and installs their services as RepairCluster does.")
+        .Describe("Creates the AWS cluster of a definition (--definition), or brings it back in line: every resource observed by tag, only what is missing or drifted is changed; a second run changes nothing. The manager bundle goes into the state bucket so new managers set up their services at first boot; with --ssh-key it then waits for that first boot and brings their services up to date as RepairCluster does.")
         .Executes(async ct =>
         {
             var definition = LoadDefinition();
             // Checked first, so a wrong key or a definition without the edge image changes nothing.
             if (SshKey is not null) await Aws(() => { ClusterSwarmRepair.CheckKey(SshKey); ClusterManagerServices.CheckEdgeImage(definition); return Task.FromResult(0); });
             var ops = new ClusterOperations(definition, await CloudsAsync(definition, ct), Log.Info);
-            var report = await Aws(() => ops.ProvisionAsync(ct));
+            var report = await Aws(() => ops.ProvisionAsync(ManagerBundleFor, ct));
             Report(report);
             await WriteProfileAsync(ops.Definition, report);
             if (SshKey is null)
             {
                 if (definition.EdgeImage is null)
                     Log.Info("managers: the definition has no edgeImage, which the manager daemon needs (docs/cluster-definition.md); set it before the next step");
-                Log.Info($"managers: their services (daemon, edge, API sshd) are installed over SSH; once the nodes have booted (a few minutes), run: " +
+                Log.Info((definition.EdgeImage is null
+                        ? "managers: their services (daemon, edge, API sshd) are installed over SSH; "
+                        : "managers launched by this run set up their services (daemon, edge, API sshd) at first boot, without the database's endpoint until it exists; ") +
+                    $"once the nodes have booted (a few minutes), bring them up to date with: " +
                     $"./build.sh RepairCluster --definition {Definition} --ssh-key <the private key of {definition.FirstAdmins[0].Name}'s first key>");
                 return;
             }
@@ -79,11 +82,18 @@ partial class Build
             var definition = LoadDefinition();
             await Aws(() => { ClusterSwarmRepair.CheckKey(SshKeyPath); ClusterManagerServices.CheckEdgeImage(definition); return Task.FromResult(0); });
             var ops = new ClusterOperations(definition, await CloudsAsync(definition, ct), Log.Info);
-            var report = await Aws(() => ops.ProvisionAsync(ct));
+            var report = await Aws(() => ops.ProvisionAsync(ManagerBundleFor, ct));
             Report(report);
             await RepairOverSshAsync(ops, report, report.Nodes, SshKeyPath, ct);
             await WriteProfileAsync(ops.Definition, report);
         });
+
+    readonly Dictionary<string, Futuswarm.Cluster.Nodes.Manager.ManagerBundle> _bundles = new(StringComparer.Ordinal);
+
+    /// <summary>The self-contained manager bundle for an architecture, published once per run: put in the state bucket
+    /// for new managers' first boot by the provision, installed over SSH by the repair.</summary>
+    Futuswarm.Cluster.Nodes.Manager.ManagerBundle ManagerBundleFor(string rid) =>
+        _bundles.TryGetValue(rid, out var b) ? b : _bundles[rid] = Futuswarm.Build.Manager.ManagerBundles.SelfContained(rid, Log);
 
     /// <summary>The swarm part (Down nodes out, new instances bootstrapped), then the managers' own services, each
     /// with the self-contained manager bundle for its machine's architecture (published once per architecture).</summary>
@@ -94,9 +104,7 @@ partial class Build
         Log.Info(swarm.Changed
             ? $"swarm: removed {swarm.Removed.Count} down node(s), bootstrapped {swarm.Replaced.Count}, labelled {swarm.Labelled.Count}"
             : "swarm: every node is in it, none down");
-        var bundles = new Dictionary<string, Futuswarm.Cluster.Nodes.Manager.ManagerBundle>(StringComparer.Ordinal);
-        var managers = await Aws(() => ops.InstallManagerServicesAsync(report, nodes, connect,
-            rid => bundles.TryGetValue(rid, out var b) ? b : bundles[rid] = Futuswarm.Build.Manager.ManagerBundles.SelfContained(rid, Log), ct));
+        var managers = await Aws(() => ops.InstallManagerServicesAsync(report, nodes, connect, ManagerBundleFor, ct));
         Log.Info($"managers: {(managers.Changed ? "services installed or updated" : "services in place")} on {string.Join(", ", managers.Done)}" +
             (managers.Waiting.Count == 0 ? "" : $"; still booting, left for the next RepairCluster: {string.Join(", ", managers.Waiting)}"));
     }

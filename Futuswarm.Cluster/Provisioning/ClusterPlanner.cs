@@ -48,13 +48,13 @@ public static class ClusterPlanner
     /// <param name="store">The cluster's store, once it exists: the database admin's password is sealed there.</param>
     /// <param name="waits">Replaces every bound, the database's long ones included (tests on fakes pass Immediate).</param>
     public static Reconciler For(ClusterDefinition d, ClusterClouds clouds, string? kmsKeyArn = null, bool destroyState = false,
-        Operations.ClusterStore? store = null, WaitOptions? waits = null) => new(
+        Operations.ClusterStore? store = null, WaitOptions? waits = null, Operations.ManagerFirstBoot? managerFirstBoot = null) => new(
     [
         .. StateLayer.For(clouds.Kms, clouds.S3, StateOf(d, clouds.AccountId, destroyState)).Kinds,
         .. IdentityLayer.For(clouds.Iam, IdentityOf(d, clouds.AccountId, kmsKeyArn)).Kinds,
         .. AccessLayer.For(clouds.KeyPairs, clouds.Acm, clouds.AcmTags, AccessOf(d)).Kinds,
         .. NetworkLayer.For(clouds.Ec2, NetworkOf(d)).Kinds,
-        .. ComputeLayer.For(clouds.Instances, clouds.Ssm, ComputeOf(d), new ClusterNodeUserData(ComputeOf(d))).Kinds,
+        .. ComputeLayer.For(clouds.Instances, clouds.Ssm, ComputeOf(d), new ClusterNodeUserData(ComputeOf(d), managerFirstBoot)).Kinds,
         .. LoadBalancerLayer.For(clouds.ElbV2, clouds.Acm, LoadBalancerOf(d)).Kinds,
         .. DatabaseLayer.For(clouds.Rds, DatabaseSpec.Of(d, NetworkOf(d)) with { InstanceWaits = waits ?? DatabaseWaits.Rds },
             store is null ? new UnsealedDatabaseAdmin() : new StoreDatabaseAdminSecrets(store.Store, store.Cipher, store.Cluster)).Kinds,

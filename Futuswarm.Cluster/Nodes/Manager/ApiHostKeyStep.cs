@@ -1,4 +1,5 @@
 using System.Text;
+using Futuswarm.Cluster.Nodes.CloudInit;
 
 namespace Futuswarm.Cluster.Nodes.Manager;
 
@@ -8,6 +9,20 @@ namespace Futuswarm.Cluster.Nodes.Manager;
 public sealed class ApiHostKeyStep : ManagerStep
 {
     public override string Name => "api-host-key";
+
+    /// <summary>The verb of the manager binaries that installs the cluster's key from the store on the node itself
+    /// (the manager's role may open it); it skips when the node has the key.</summary>
+    public const string InstallVerb = "install-api-host-key";
+
+    /// <summary>Without a key from the store: made on the node once. $1 private key file, $2 comment.</summary>
+    const string GenerateOnce = "test -s \"$1\" && test -s \"$1.pub\" && exit 0; mkdir -p \"$(dirname \"$1\")\" && rm -f \"$1\" \"$1.pub\" && ssh-keygen -q -t ed25519 -N '' -C \"$2\" -f \"$1\"";
+
+    public override void Render(NodeSpec spec, CloudConfig config)
+    {
+        var s = spec.ManagerServices!;
+        if (s.HostKey is null) config.Run("sh", "-c", GenerateOnce, "sh", s.Paths.HostKey, s.HostKeyComment);
+        else config.Run([.. s.Launcher, InstallVerb, "--config", s.Paths.DaemonConfig, "--key", s.Paths.HostKey]);
+    }
 
     public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Futuswarm.Cluster.Nodes.CloudInit;
 using Futuswarm.Protocol;
 
 namespace Futuswarm.Cluster.Nodes.Manager;
@@ -19,6 +20,35 @@ public sealed class ApiSshdStep : ManagerStep
             : new(ServiceName, "Futuswarm API sshd", [s.Sshd, "-f", p.SshdConfig, "-E", p.SshdLog], p.SshdPid, p.SshdLog, Forks: true, ManagedService.ProcessNameOf(s.Sshd));
     }
 
+    /// <summary>Installs jq and openssh-server when either program is missing (as over SSH). $1 jq, $2 sshd.</summary>
+    const string InstallPrograms =
+        "test -x \"$1\" && test -x \"$2\" && exit 0; apt-get -o DPkg::Lock::Timeout=600 update -q && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q jq openssh-server";
+
+    /// <summary>What the running sshd was started with; the host key's public half as the api-host-key step writes it.</summary>
+    public static string Revision(ManagerServicesSpec s, byte[] hostKeyPublic) =>
+        ManagerFiles.Revision(ApiSshdFiles.Relay(s), ApiSshdFiles.AuthorizedKeys(s), ApiSshdFiles.Config(s), Convert.ToBase64String(hostKeyPublic));
+
+    /// <summary>The public half the api-host-key step installs for a key from the store.</summary>
+    public static byte[] HostKeyPublicFile(ApiHostKeySource key) => System.Text.Encoding.UTF8.GetBytes(key.PublicKey + "\n");
+
+    /// <summary>The SSH form's files, unit and revision file; <c>sshd -t</c> before systemd starts it. Only with the
+    /// cluster's key: a key made on the node is not known when the user data is written.</summary>
+    public override void Render(NodeSpec spec, CloudConfig config)
+    {
+        var s = spec.ManagerServices!;
+        var p = s.Paths;
+        config.Write(p.Relay, ApiSshdFiles.Relay(s), Executable);
+        config.Write(p.AuthorizedKeys, ApiSshdFiles.AuthorizedKeys(s), Executable);
+        config.Write(p.SshdConfig, ApiSshdFiles.Config(s), Readable);
+        WriteUnit(config, Service(s));
+        if (s.HostKey is { } key) config.Write(p.SshdRevision, Revision(s, HostKeyPublicFile(key)), Private);
+        config.Run("sh", "-c", InstallPrograms, "sh", s.Jq, s.Sshd);
+        config.Run("mkdir", "-p", "/run/sshd", p.Run, Path.GetDirectoryName(p.SshdLog)!);
+        config.Run(s.Sshd, "-t", "-f", p.SshdConfig);
+        config.Run("systemctl", "daemon-reload");
+        config.Run("systemctl", "enable", "--now", "--quiet", ServiceName);
+    }
+
     public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)
     {
         var s = Services(ctx);
@@ -36,7 +66,7 @@ public sealed class ApiSshdStep : ManagerStep
         changed |= installed;
 
         var hostKey = await ctx.Node.ReadFileAsync(p.HostKeyPublic, ct) ?? [];
-        var revision = ManagerFiles.Revision(relay, keys, config, Convert.ToBase64String(hostKey));
+        var revision = Revision(s, hostKey);
         var running = await supervisor.IsRunningAsync(ctx, service, ct);
         if (running && !installed && await ManagerFiles.RevisionIsAsync(ctx, p.SshdRevision, revision, ct))
             return changed ? Did("rewrote a file the running API sshd uses (its mode or content had been altered)") : Skip($"API sshd runs on port {s.ApiPort}");

@@ -1,3 +1,5 @@
+using Futuswarm.Cluster.Nodes.CloudInit;
+
 namespace Futuswarm.Cluster.Nodes.Manager;
 
 /// <summary>
@@ -15,6 +17,12 @@ public sealed class DatabaseMasterStep : ManagerStep
     /// <summary>Loads the daemon's environment file as the daemon's launcher does; the values are data to the shell.</summary>
     const string WithEnvironment = "set -a; . \"$1\"; set +a; shift; exec \"$@\"";
 
+    static string[] Command(ManagerServicesSpec s) =>
+        ["sh", "-c", WithEnvironment, "sh", s.Paths.DaemonEnvironment, .. s.Launcher, "ensure-database-master", "--config", s.Paths.DaemonConfig];
+
+    /// <summary>The files come from the managerd step's write_files (cloud-init writes every file before any command).</summary>
+    public override void Render(NodeSpec spec, CloudConfig config) => config.Run(Command(spec.ManagerServices!));
+
     public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)
     {
         var s = Services(ctx);
@@ -22,8 +30,7 @@ public sealed class DatabaseMasterStep : ManagerStep
         // The same files the managerd step writes (same bytes, so that step then finds them in place).
         await ManagerFiles.EnsureAsync(ctx, Name, paths.DaemonConfig, s.DaemonConfigJson, ManagerFiles.Readable, ct);
         await ManagerFiles.EnsureAsync(ctx, Name, paths.DaemonEnvironment, ManagerDaemonStep.Environment(s), ManagerFiles.Private, ct);
-        var r = await ctx.MustAsync(Name, ctx.Node,
-            ["sh", "-c", WithEnvironment, "sh", paths.DaemonEnvironment, .. s.Launcher, "ensure-database-master", "--config", paths.DaemonConfig], ct);
+        var r = await ctx.MustAsync(Name, ctx.Node, Command(s), ct);
         var last = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "done";
         return last.Contains("nothing changed", StringComparison.Ordinal) ? Skip(Redact.Tail(last, 200)) : Did(Redact.Tail(last, 200));
     }

@@ -1,3 +1,5 @@
+using Futuswarm.Cluster.Nodes.CloudInit;
+
 namespace Futuswarm.Cluster.Nodes.Manager;
 
 /// <summary>The host directory the daemon bind-mounts into the edge proxy (its admin socket and saved routes). Docker
@@ -8,6 +10,12 @@ public sealed class EdgeDirectoryStep : ManagerStep
     public override string Name => "edge-dir";
 
     public override bool AppliesTo(NodeSpec spec) => spec.ManagerServices?.EdgeDirectory is not null;
+
+    public override void Render(NodeSpec spec, CloudConfig config)
+    {
+        var edge = spec.ManagerServices!.EdgeDirectory!;
+        config.Run("install", "-d", "-o", $"{edge.Uid}", "-g", $"{edge.Uid}", "-m", "0750", edge.Path);
+    }
 
     public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using Futuswarm.Cluster.Nodes.CloudInit;
 using Futuswarm.Protocol;
 
 namespace Futuswarm.Cluster.Nodes.Manager;
@@ -27,6 +28,26 @@ public sealed class ManagerDaemonStep : ManagerStep
     public static string Environment(ManagerServicesSpec s) =>
         string.Concat(s.DaemonEnvironment.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={PosixQuote.Arg(v.Value)}\n"));
 
+    /// <summary>The revision the SSH form compares: what the program is started with.</summary>
+    public static string Revision(ManagerServicesSpec s) => ManagerFiles.Revision(s.DaemonConfigJson, Environment(s), Launcher(s), s.Bundle.Fingerprint);
+
+    /// <summary>The SSH form's files, unit and revision file; systemd starts it (and restarts it until it stays up).
+    /// The revision is written with the files: systemd, not a bootstrap run, sees the start through, and a later SSH
+    /// run that finds the unit inactive restarts it anyway.</summary>
+    public override void Render(NodeSpec spec, CloudConfig config)
+    {
+        var s = spec.ManagerServices!;
+        var p = s.Paths;
+        config.Write(p.DaemonConfig, s.DaemonConfigJson, Readable);
+        config.Write(p.DaemonEnvironment, Environment(s), Private);
+        config.Write(p.DaemonLauncher, Launcher(s), Executable);
+        WriteUnit(config, Service(s));
+        config.Write(p.DaemonRevision, Revision(s), Private);
+        config.Run("mkdir", "-p", p.Run, Path.GetDirectoryName(p.DaemonLog)!);
+        config.Run("systemctl", "daemon-reload");
+        config.Run("systemctl", "enable", "--now", "--quiet", ServiceName);
+    }
+
     public override async Task<StepResult> EnsureAsync(NodeContext ctx, CancellationToken ct)
     {
         var s = Services(ctx);
@@ -42,7 +63,7 @@ public sealed class ManagerDaemonStep : ManagerStep
         var installed = await supervisor.InstallAsync(ctx, Name, service, ct);
         changed |= installed;
 
-        var revision = ManagerFiles.Revision(config, environment, launcher, s.Bundle.Fingerprint);
+        var revision = Revision(s);
         var running = await supervisor.IsRunningAsync(ctx, service, ct);
         if (running && !installed && await ManagerFiles.RevisionIsAsync(ctx, paths.DaemonRevision, revision, ct))
             return changed ? Did("rewrote a file the running daemon was started from (its mode or content had been altered)") : Skip("manager daemon runs");

@@ -15,6 +15,9 @@ public sealed record ManagerBundle(string Fingerprint, Func<CancellationToken, T
 /// from the store only when the node lacks it. Never logged.</summary>
 public sealed record ApiHostKeySource(string PublicKey, Func<CancellationToken, Task<byte[]>> OpenPrivateKey);
 
+/// <summary>Where a first boot fetches the bundle: an object of the state bucket (SSE-KMS; the manager's role reads it).</summary>
+public sealed record ManagerBundleObject(string Bucket, string Key, string Region);
+
 /// <summary>The edge proxy's host directory and the unprivileged uid its image runs as (LocalCluster's edge: 1654).</summary>
 public sealed record EdgeDirectorySpec(string Path, int Uid);
 
@@ -29,6 +32,8 @@ public sealed partial record ManagerServicesSpec
     /// <summary>Variables the daemon starts with, written to a root-only file (e.g. a test S3 server's credentials).</summary>
     public IReadOnlyDictionary<string, string> DaemonEnvironment { get; init; } = new Dictionary<string, string>();
     public required ManagerBundle Bundle { get; init; }
+    /// <summary>cloud-init only: the bundle as the node copies it from S3 itself; null: installed over SSH only.</summary>
+    public ManagerBundleObject? BundleObject { get; init; }
     /// <summary>How the daemon is started before its own arguments ("managerd --config ..."): the bundle's launcher,
     /// or dotnet and the dll where .NET is installed.</summary>
     public required IReadOnlyList<string> Launcher { get; init; }
@@ -52,6 +57,9 @@ public sealed partial record ManagerServicesSpec
     [GeneratedRegex("^[A-Z_][A-Z0-9_]{0,63}$")] private static partial Regex VariableRule();
     [GeneratedRegex("^[A-Za-z0-9._@-]{1,100}$")] private static partial Regex CommentRule();
     [GeneratedRegex("^[A-Za-z0-9._:+/=-]{8,200}$")] private static partial Regex FingerprintRule();
+    [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")] private static partial Regex BucketRule();
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:+=/-]{0,500}$")] private static partial Regex ObjectKeyRule();
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]$")] private static partial Regex RegionRule();
 
     internal void Validate(List<string> problems)
     {
@@ -71,6 +79,12 @@ public sealed partial record ManagerServicesSpec
         {
             Check(VariableRule().IsMatch(k), $"daemon environment variable '{k}' must be A-Z, 0-9, '_'");
             Check(!v.Contains('\0') && !v.Contains('\n'), $"daemon environment variable '{k}' has a newline or NUL"); // value not named: it may be secret
+        }
+        if (BundleObject is { } o)
+        {
+            Check(BucketRule().IsMatch(o.Bucket), $"bundle bucket '{o.Bucket}' is not an S3 bucket name");
+            Check(ObjectKeyRule().IsMatch(o.Key) && !o.Key.Contains(".."), $"bundle key '{o.Key}' is not a plain S3 key");
+            Check(RegionRule().IsMatch(o.Region), $"bundle region '{o.Region}' is not an AWS region name");
         }
         Check(DaemonConfigJson.Length > 0, "the daemon's configuration is empty");
         if (EdgeDirectory is { } edge)

@@ -8,9 +8,11 @@ namespace Futuswarm.Cluster.Provisioning.Compute;
 /// The real user data: each node's bootstrap (<see cref="NodeBootstrap"/>) as cloud-init. manager-1 initialises the
 /// swarm at its fixed address; every other node joins it there with the token it reads from its role's SSM parameter on
 /// the node itself, so the text names the parameter and never holds a token. A manager-1 launched again beside running
-/// managers (<see cref="ComputeNode.Rejoin"/>) joins through one of them as a manager instead.
+/// managers (<see cref="ComputeNode.Rejoin"/>) joins through one of them as a manager instead. With
+/// <paramref name="managerFirstBoot"/> (a provision run that put the manager bundle in the state bucket), a manager
+/// also sets up its own services at first boot; without, they come over SSH.
 /// </summary>
-public sealed class ClusterNodeUserData(ComputeSpec spec) : INodeUserData
+public sealed class ClusterNodeUserData(ComputeSpec spec, Operations.ManagerFirstBoot? managerFirstBoot = null) : INodeUserData
 {
     public const int SwarmPort = 2377;
 
@@ -18,7 +20,13 @@ public sealed class ClusterNodeUserData(ComputeSpec spec) : INodeUserData
 
     /// <summary>The bootstrap's view of a node; <c>Render</c> validates it (FSW6045, e.g. a label value Docker takes but
     /// the bootstrap's rules do not).</summary>
-    public NodeSpec SpecFor(ComputeNode node) => new()
+    public NodeSpec SpecFor(ComputeNode node)
+    {
+        var swarm = SwarmSpecFor(node);
+        return node.IsManager && managerFirstBoot is { } boot ? swarm with { ManagerServices = boot.For(node, swarm.OverlayNetwork) } : swarm;
+    }
+
+    NodeSpec SwarmSpecFor(ComputeNode node) => new()
     {
         // The node label futuswarm.node that repair matches on; the cluster's name keeps two clusters' nodes apart.
         Name = $"{spec.Cluster}-{node.Address.Name}",

@@ -33,6 +33,10 @@ public static class ApiHostKey
         finally { Array.Clear(privateKey); }
     }
 
+    /// <summary>The public key as sealed in the store, or null when provisioning has not made it yet.</summary>
+    public static async Task<string?> ReadPublicKeyAsync(ClusterStore cluster, CancellationToken ct) =>
+        (await cluster.Store.ReadAsync<Record>(StoreKey, ct))?.PublicKey;
+
     /// <summary>The private key in OpenSSH format, for a manager's bootstrap (never logged).</summary>
     public static async Task<byte[]> OpenPrivateKeyAsync(ClusterStore cluster, CancellationToken ct)
     {

@@ -39,7 +39,12 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
     }
 
     /// <summary>Creates what is missing and repairs what drifted; a converged cluster makes no mutating call.</summary>
-    public async Task<ProvisionReport> ProvisionAsync(CancellationToken ct)
+    public Task<ProvisionReport> ProvisionAsync(CancellationToken ct) => ProvisionAsync(null, ct);
+
+    /// <inheritdoc cref="ProvisionAsync(CancellationToken)"/>
+    /// <param name="bundleFor">The self-contained manager bundle for a runtime identifier: given, it goes into the
+    /// state bucket and the managers this run launches set up their own services at first boot (with the edge image).</param>
+    public async Task<ProvisionReport> ProvisionAsync(Func<string, Nodes.Manager.ManagerBundle>? bundleFor, CancellationToken ct)
     {
         var ctx = Context();
         log("== state: the cluster's KMS key and state bucket");
@@ -53,8 +58,17 @@ public sealed class ClusterOperations(ClusterDefinition definition, ClusterCloud
         var (hostKey, created) = await ApiHostKey.EnsureAsync(store, ct);
         log(created ? $"{ApiHostKey.StoreKey}: made and sealed" : $"{ApiHostKey.StoreKey}: exists");
 
+        ManagerFirstBoot? firstBoot = null;
+        if (bundleFor is not null)
+        {
+            log("== store: the manager bundle for the managers' first boot");
+            // The database's endpoint when it exists already (a repair); a new cluster's managers learn it over SSH.
+            var known = await ManagerInputs.ObserveAsync(clouds.Rds, Definition, ctx.RequireId(StateAddresses.StateBucket), keyArn, ct);
+            firstBoot = await ManagerBundleUpload.PrepareAsync(Definition, clouds, store, known, hostKey, bundleFor, log, ct);
+        }
+
         log("== every layer, in dependency order");
-        var rest = await ClusterPlanner.For(Definition, clouds, keyArn, store: store, waits: waits).ApplyAsync(ctx, ct);
+        var rest = await ClusterPlanner.For(Definition, clouds, keyArn, store: store, waits: waits, managerFirstBoot: firstBoot).ApplyAsync(ctx, ct);
         var nodes = await ClusterNodes.ListAsync(clouds.Instances, Definition.Name, ct);
         var inputs = await ManagerInputs.ObserveAsync(clouds.Rds, Definition, ctx.RequireId(StateAddresses.StateBucket), keyArn, ct);
         return new ProvisionReport(Definition.Name, new Plan(Definition.Name, [.. state.Changes, .. rest.Changes]), seeded, hostKey, created,
