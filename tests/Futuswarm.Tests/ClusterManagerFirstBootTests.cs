@@ -44,6 +44,7 @@ public sealed class ClusterManagerFirstBootTests() : ExampleClusterTests("futusw
             Assert.Contains(key, text);
             Assert.Contains("\"install-api-host-key\"", text);
             Assert.DoesNotContain("PRIVATE KEY", text);
+            Assert.DoesNotMatch(@"(?i)""password""\s*:|password=|secretaccesskey", text); // sshd_config's "PasswordAuthentication no" is no secret
             Assert.DoesNotMatch(@"SWMTKN-1-[A-Za-z0-9]", text);
             Assert.Contains("futuswarm-managerd.service", text);
         }
