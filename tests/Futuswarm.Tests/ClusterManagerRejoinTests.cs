@@ -64,7 +64,7 @@ public sealed class ClusterManagerRejoinTests : IDisposable
         string Ip(string name) => Node(after, name).PrivateIp!;
         // manager-2 sees the swarm: itself, manager-3, the workers, and the lost manager-1's entry, Down at the fixed address.
         var m2 = new FakeNodeShell("m2") { SwarmState = "active", Manager = true, NodeId = "node-m2" };
-        var listing = new SwarmRepairAddressTests.Listing(m2);
+        var listing = new FakeSwarmListing(m2);
         listing.Nodes.Add(new("node-m2", "manager", "ready", "prod-manager-2", Ip("manager-2")));
         listing.Nodes.Add(new("node-m3", "manager", "ready", "prod-manager-3", Ip("manager-3")));
         listing.Nodes.Add(new("old-m1", "manager", "down", "prod-manager-1", Fixed));

@@ -167,9 +167,9 @@ public class NodeBootstrapPlanTests
         var manager = new FakeNodeShell("m1");
         var managerSpec = Spec("manager-1", NodeRole.FirstManager);
         await NodeBootstrap.RunAsync(new NodeContext(manager, manager, managerSpec, null, _log.Add));
-        var repairShell = new SwarmListing(manager);
-        repairShell.Nodes.Add(("node-m1", "manager", "ready", "manager-1"));
-        repairShell.Nodes.Add(("dead1", "worker", "down", "worker-1"));
+        var repairShell = new FakeSwarmListing(manager);
+        repairShell.Nodes.Add(new("node-m1", "manager", "ready", "manager-1"));
+        repairShell.Nodes.Add(new("dead1", "worker", "down", "worker-1"));
         var launched = new List<string>();
         NodeLauncher launch = (wanted, _) =>
         {
@@ -186,7 +186,7 @@ public class NodeBootstrapPlanTests
         Assert.Contains(manager.Commands, c => c.SequenceEqual(managerSpec.Docker("node", "rm", "--force", "dead1")));
 
         repairShell.Nodes.RemoveAll(n => n.Id == "dead1");
-        repairShell.Nodes.Add(("node-w2", "worker", "ready", "worker-1"));
+        repairShell.Nodes.Add(new("node-w2", "worker", "ready", "worker-1"));
         var again = await repair.RunAsync();
         Assert.False(again.Changed);
         Assert.Equal(["worker-1"], launched);
@@ -199,9 +199,9 @@ public class NodeBootstrapPlanTests
         var managerSpec = Spec("manager-1", NodeRole.FirstManager);
         await NodeBootstrap.RunAsync(new NodeContext(manager, manager, managerSpec, null, _log.Add));
         manager.Labels["w9"] = [];
-        var listing = new SwarmListing(manager);
-        listing.Nodes.Add(("node-m1", "manager", "ready", "manager-1"));
-        listing.Nodes.Add(("w9", "worker", "ready", ""));
+        var listing = new FakeSwarmListing(manager);
+        listing.Nodes.Add(new("node-m1", "manager", "ready", "manager-1"));
+        listing.Nodes.Add(new("w9", "worker", "ready", ""));
         NodeLauncher launch = (_, _) => throw new InvalidOperationException("nothing should be launched");
         var wanted = Spec("worker-1", NodeRole.Worker, "10.0.1.4:2377") with { AdvertiseAddress = "10.0.1.9" }; // the listing's address
         var report = await new SwarmRepair(listing, managerSpec, [wanted], launch, SwarmRepair.FromManager(manager, managerSpec), _log.Add).RunAsync();
@@ -215,10 +215,9 @@ public class NodeBootstrapPlanTests
         var manager = new FakeNodeShell("m1");
         var managerSpec = Spec("manager-1", NodeRole.FirstManager);
         await NodeBootstrap.RunAsync(new NodeContext(manager, manager, managerSpec, null, _log.Add));
-        var listing = new SwarmListing(manager);
-        listing.Nodes.Add(("node-m1", "manager", "ready", "manager-1"));
-        listing.Addrs["node-m1"] = "10.0.1.4";
-        listing.Nodes.Add(("m2", "manager", "down", "manager-2")); // restarting: its machine still has 10.0.1.9, no other node does
+        var listing = new FakeSwarmListing(manager);
+        listing.Nodes.Add(new("node-m1", "manager", "ready", "manager-1", "10.0.1.4"));
+        listing.Nodes.Add(new("m2", "manager", "down", "manager-2")); // restarting: its machine still has 10.0.1.9, no other node does
         NodeLauncher launch = (_, _) => throw new InvalidOperationException("nothing should be launched");
         var wanted = Spec("manager-2", NodeRole.Manager, "10.0.1.4:2377") with { AdvertiseAddress = "10.0.1.9" };
 
@@ -227,34 +226,5 @@ public class NodeBootstrapPlanTests
         Assert.False(report.Changed);
         Assert.DoesNotContain(manager.Commands, c => c.Contains("demote") || c.Contains("rm"));
         Assert.Contains(_log, l => l.Contains("left to come back", StringComparison.Ordinal));
-    }
-
-    /// <summary>Adds node ls / node inspect of a whole swarm to a fake manager.</summary>
-    sealed class SwarmListing(FakeNodeShell inner) : INodeShell
-    {
-        public List<(string Id, string Role, string State, string Name)> Nodes { get; } = [];
-        /// <summary>Node id to its address; 10.0.1.9 for the others.</summary>
-        public Dictionary<string, string> Addrs { get; } = [];
-        public string Name => inner.Name;
-        public Task<ShellResult> RunAsync(IReadOnlyList<string> argv, byte[]? stdin = null, CancellationToken ct = default)
-        {
-            var a = argv.ToArray();
-            if (a is [_, "-H", _, "node", "ls", "-q"])
-                return Task.FromResult(new ShellResult(0, string.Join('\n', Nodes.Select(n => n.Id)), ""));
-            if (a is [_, "-H", _, "node", "inspect", .. var ids] && !ids.Contains("--format"))
-            {
-                var json = System.Text.Json.JsonSerializer.Serialize(Nodes.Where(n => ids.Contains(n.Id)).Select(n => new
-                {
-                    ID = n.Id,
-                    Spec = new { Role = n.Role, Labels = n.Name == "" ? [] : new Dictionary<string, string> { ["futuswarm.node"] = n.Name } },
-                    Status = new { State = n.State, Addr = Addrs.GetValueOrDefault(n.Id, "10.0.1.9") },
-                }));
-                return Task.FromResult(new ShellResult(0, json, ""));
-            }
-            return inner.RunAsync(argv, stdin, ct);
-        }
-        public Task WriteFileAsync(string path, byte[] content, UnixFileMode mode, CancellationToken ct = default) => inner.WriteFileAsync(path, content, mode, ct);
-        public Task<byte[]?> ReadFileAsync(string path, CancellationToken ct = default) => inner.ReadFileAsync(path, ct);
-        public void Dispose() { }
     }
 }

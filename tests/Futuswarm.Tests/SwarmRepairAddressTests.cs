@@ -26,17 +26,17 @@ public class SwarmRepairAddressTests
     private readonly NodeSpec _managerSpec = Spec("manager-2", NodeRole.FirstManager, "10.0.1.20");
     private readonly NodeSpec _managerOne = Spec("manager-1", NodeRole.Manager, ManagerOneAddress, "10.0.1.20:2377");
 
-    private async Task<(FakeNodeShell Manager, Listing Listing)> ManagerTwoAsync()
+    private async Task<(FakeNodeShell Manager, FakeSwarmListing Listing)> ManagerTwoAsync()
     {
         var manager = new FakeNodeShell("m2");
         await NodeBootstrap.RunAsync(new NodeContext(manager, manager, _managerSpec, null, _log.Add));
-        var listing = new Listing(manager);
+        var listing = new FakeSwarmListing(manager);
         listing.Nodes.Add(new("node-m2", "manager", "ready", "manager-2", "10.0.1.20"));
         listing.Nodes.Add(new("old-m1", "manager", "down", "manager-1", ManagerOneAddress));
         return (manager, listing);
     }
 
-    private Task<RepairReport> RepairAsync(FakeNodeShell manager, Listing listing) =>
+    private Task<RepairReport> RepairAsync(FakeNodeShell manager, FakeSwarmListing listing) =>
         new SwarmRepair(listing, _managerSpec, [_managerOne], (_, _) => throw new InvalidOperationException("nothing should be launched"),
             SwarmRepair.FromManager(manager, _managerSpec), _log.Add).RunAsync();
 
@@ -79,33 +79,5 @@ public class SwarmRepairAddressTests
 
         Assert.Equal(["old-m1"], replaced.Removed);
         Assert.Empty(replaced.Labelled);
-    }
-
-    internal sealed record Listed(string Id, string Role, string State, string Name, string Addr);
-
-    /// <summary>A manager whose node list is the test's (docker node ls / inspect); everything else goes to the fake engine.</summary>
-    internal sealed class Listing(FakeNodeShell inner) : INodeShell
-    {
-        public List<Listed> Nodes { get; } = [];
-        public string Name => inner.Name;
-
-        public Task<ShellResult> RunAsync(IReadOnlyList<string> argv, byte[]? stdin = null, CancellationToken ct = default)
-        {
-            var a = argv.ToArray();
-            if (a is [_, "-H", _, "node", "ls", "-q"])
-                return Task.FromResult(new ShellResult(0, string.Join('\n', Nodes.Select(n => n.Id)), ""));
-            if (a is [_, "-H", _, "node", "inspect", .. var ids] && !ids.Contains("--format"))
-                return Task.FromResult(new ShellResult(0, JsonSerializer.Serialize(Nodes.Where(n => ids.Contains(n.Id)).Select(n => new
-                {
-                    ID = n.Id,
-                    Spec = new { n.Role, Labels = n.Name == "" ? [] : new Dictionary<string, string> { [NodeSpec.NodeLabel] = n.Name } },
-                    Status = new { n.State, n.Addr },
-                })), ""));
-            return inner.RunAsync(argv, stdin, ct);
-        }
-
-        public Task WriteFileAsync(string path, byte[] content, UnixFileMode mode, CancellationToken ct = default) => inner.WriteFileAsync(path, content, mode, ct);
-        public Task<byte[]?> ReadFileAsync(string path, CancellationToken ct = default) => inner.ReadFileAsync(path, ct);
-        public void Dispose() { }
     }
 }
