@@ -120,12 +120,33 @@ public sealed class PostgresDatabaseAdmin : IDatabaseAdmin
                 foreach (var login in n.Logins.Where(roles.ContainsKey))
                     if (!await _pg.ScalarAsync<bool>(c, DatabaseSql.HasPrivilegesOfQuery, $"checking the master's rights on {login}", ct, login))
                         await _pg.ExecuteAsync(c, DatabaseSql.GrantToMaster(login), $"making the master a member of {login}", ct);
-                await _pg.ExecuteAsync(c, DatabaseSql.DropDatabase(n), $"dropping database {n.Database}", ct);
+                await DropDatabaseAsync(c, n, ct);
             }
             if (roles.Count > 0) await _pg.ExecuteAsync(c, DatabaseSql.DropRoles(n.Roles), $"dropping the roles of {n.Database}", ct);
         }
         if (creds is not null) await _credentials.DeleteAsync(service, ct); // last: until then a retry still knows the passwords
         return existed;
+    }
+
+    /// <summary>
+    /// DROP DATABASE ... WITH (FORCE) first checks that it may end every session in the database, and a non-superuser
+    /// may not end an autovacuum worker's (no role): PostgreSQL refuses with 42501 while one works on the database,
+    /// which on a database just written to is a matter of moments. So a few short retries before giving up.
+    /// </summary>
+    async Task DropDatabaseAsync(NpgsqlConnection c, DatabaseNames n, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _pg.ExecuteAsync(c, DatabaseSql.DropDatabase(n), $"dropping database {n.Database}", ct);
+                return;
+            }
+            catch (FswException e) when (attempt < 8 && e.Message.Contains("(SQLSTATE 42501)", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), ct);
+            }
+        }
     }
 
     public async Task<BackupInfo> BackupAsync(string service, CancellationToken ct)
