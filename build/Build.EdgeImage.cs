@@ -21,9 +21,9 @@ partial class Build
         .Executes(async ct =>
         {
             var repository = EdgeRepositoryRule.Check(EdgeRepository);
-            var daemon = JsonDocument.Parse(File.ReadAllText(Path.Combine(LocalClusterSettings.Root, "managerd.json"))).RootElement;
-            var local = daemon.GetProperty("edge").GetProperty("image").GetString()!;
-            var docker = new LocalCluster.Docker(HostPackages.DockerCli, daemon.GetProperty("dockerSocket").GetString()!, Log);
+            var daemon = Futuswarm.Cluster.Config.DaemonConfig.Load(new ManagerLayout(LocalClusterSettings.Root).DaemonConfig);
+            var local = daemon.Edge.Image;
+            var docker = new LocalCluster.Docker(HostPackages.DockerCli, daemon.DockerSocket, Log);
 
             var target = $"{repository}:{local[(local.LastIndexOf(':') + 1)..]}";
             await docker.RunAsync(["pull", local], ct);

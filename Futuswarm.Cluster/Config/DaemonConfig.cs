@@ -45,6 +45,11 @@ public sealed record DaemonConfig
         }
     }
 
+    /// <summary>managerd.json as the bootstrap writes it (the same bytes wherever it is written, so revisions compare).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, WriteOptions);
+
+    private static readonly JsonSerializerOptions WriteOptions = new(Wire.Json) { WriteIndented = true };
+
     public string UrlOf(string service) =>
         $"{PublicScheme}://{service}.{BaseDomain}{(PublicPort is { } p && !(PublicScheme == "https" && p == 443) && !(PublicScheme == "http" && p == 80) ? ":" + p : "")}/";
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Futuswarm.Build.Framework;
 using Futuswarm.Build.Manager;
 using Futuswarm.Cluster.Config;
@@ -48,7 +47,7 @@ static class ClusterServices
         ManagerServices = new ManagerServicesSpec
         {
             Root = layout.Root,
-            DaemonConfigJson = JsonSerializer.Serialize(config, new JsonSerializerOptions(Wire.Json) { WriteIndented = true }),
+            DaemonConfigJson = config.ToJson(),
             // s3rver's fixed test credentials; on AWS the daemon has its instance role and no environment.
             DaemonEnvironment = S3rver.Environment.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value!),
             Bundle = ManagerBundles.FrameworkDependent(log),

@@ -21,8 +21,10 @@ public sealed class ApiSshdStep : ManagerStep
     }
 
     /// <summary>Installs jq and openssh-server when either program is missing (as over SSH). $1 jq, $2 sshd.</summary>
-    const string InstallPrograms =
-        "test -x \"$1\" && test -x \"$2\" && exit 0; apt-get -o DPkg::Lock::Timeout=600 update -q && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q jq openssh-server";
+    const string InstallPrograms = "test -x \"$1\" && test -x \"$2\" && exit 0; " + AptInstall;
+
+    const string AptInstall =
+        "apt-get -o DPkg::Lock::Timeout=600 update -q && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q jq openssh-server";
 
     /// <summary>What the running sshd was started with; the host key's public half as the api-host-key step writes it.</summary>
     public static string Revision(ManagerServicesSpec s, byte[] hostKeyPublic) =>
@@ -54,7 +56,7 @@ public sealed class ApiSshdStep : ManagerStep
         var s = Services(ctx);
         var p = s.Paths;
         if (!(await ctx.Node.RunAsync(["test", "-x", s.Jq], null, ct)).Ok || !(await ctx.Node.RunAsync(["test", "-x", s.Sshd], null, ct)).Ok)
-            await ctx.MustAsync(Name, ctx.Node, ["sh", "-c", "apt-get -o DPkg::Lock::Timeout=600 update -q && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q jq openssh-server"], ct);
+            await ctx.MustAsync(Name, ctx.Node, ["sh", "-c", AptInstall], ct);
 
         string relay = ApiSshdFiles.Relay(s), keys = ApiSshdFiles.AuthorizedKeys(s), config = ApiSshdFiles.Config(s);
         var changed = await ManagerFiles.EnsureAsync(ctx, Name, p.Relay, relay, ManagerFiles.Executable, ct);

@@ -3,7 +3,6 @@ using Futuswarm.Cluster.Databases;
 using Futuswarm.Cluster.Nodes.Manager;
 using Futuswarm.Cluster.Provisioning.Definition;
 using Futuswarm.Cluster.Provisioning.LoadBalancer;
-using Futuswarm.Protocol;
 
 namespace Futuswarm.Cluster.Provisioning.Operations;
 
@@ -53,7 +52,4 @@ public static class AwsDaemonConfig
             ? new DatabaseConfig { Host = host, Port = inputs.DatabasePort, MasterUser = DatabaseNames.DefaultMasterUser, SslMode = "Require" }
             : null,
     };
-
-    public static string Json(DaemonConfig config) =>
-        System.Text.Json.JsonSerializer.Serialize(config, new System.Text.Json.JsonSerializerOptions(Wire.Json) { WriteIndented = true });
 }

@@ -24,7 +24,7 @@ public static class ClusterManagerServices
         return new ManagerServicesSpec
         {
             Root = Root,
-            DaemonConfigJson = AwsDaemonConfig.Json(config),
+            DaemonConfigJson = config.ToJson(),
             Bundle = bundle,
             Launcher = [paths.ClusterExecutable],
             HostKey = hostKey,
