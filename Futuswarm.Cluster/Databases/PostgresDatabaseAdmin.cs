@@ -135,16 +135,22 @@ public sealed class PostgresDatabaseAdmin : IDatabaseAdmin
     /// </summary>
     async Task DropDatabaseAsync(NpgsqlConnection c, DatabaseNames n, CancellationToken ct)
     {
+        var what = $"dropping database {n.Database}";
         for (var attempt = 1; ; attempt++)
         {
+            await using var cmd = new NpgsqlCommand(DatabaseSql.DropDatabase(n), c);
             try
             {
-                await _pg.ExecuteAsync(c, DatabaseSql.DropDatabase(n), $"dropping database {n.Database}", ct);
+                await cmd.ExecuteNonQueryAsync(ct);
                 return;
             }
-            catch (FswException e) when (attempt < 8 && e.Message.Contains("(SQLSTATE 42501)", StringComparison.Ordinal))
+            catch (PostgresException e) when (attempt < 8 && e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), ct);
+            }
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or IOException)
+            {
+                throw _pg.Translate(e, what, connecting: false);
             }
         }
     }
